@@ -1,0 +1,1 @@
+"""Free-text redaction and theming (see issue: free text). Not implemented yet."""

@@ -1,0 +1,1 @@
+"""Culture Insight Pipeline: plain functions that the DAGs and the `culture` CLI both call."""

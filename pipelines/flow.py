@@ -1,0 +1,96 @@
+"""The ingest flow, step by step. DAG tasks call these one at a time; `culture ingest` calls `ingest`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from pipelines.config import Settings
+from pipelines.ingest import FileOutcome, load_file, validate_file
+from pipelines.survey_results import compute_wave_results, publish_wave
+from warehouse.db import forget_reflected_schema, get_engine, migrate
+from warehouse.reference_loader import load_reference_data
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def initialise_warehouse(settings: Settings) -> dict[str, int]:
+    """Create or migrate the warehouse and (re)load the shipped reference data. Safe to rerun."""
+    migrate(settings.warehouse_url)
+    forget_reflected_schema()
+    return load_reference_data(get_engine(settings.warehouse_url))
+
+
+def find_landed_files(settings: Settings, source: str) -> list[str]:
+    """CSV files waiting in the source's landing directory, oldest delivery first."""
+    folder = settings.landing_dir / source
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"]
+    return [str(p) for p in sorted(files, key=lambda p: (p.stat().st_mtime, p.name))]
+
+
+def validate_files(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[dict]:
+    outcomes = []
+    for path in paths:
+        outcome = validate_file(settings, source, path)
+        progress(f"validated {Path(path).name}: {outcome.status}")
+        outcomes.append(outcome.as_dict())
+    return outcomes
+
+
+def load_files(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
+    loaded = []
+    for data in outcomes:
+        outcome = load_file(settings, FileOutcome.from_dict(data))
+        if outcome.status in ("loaded", "staged"):
+            progress(f"loaded {outcome.file_name}: {outcome.rows} rows, wave {outcome.wave}")
+        loaded.append(outcome.as_dict())
+    return loaded
+
+
+def compute_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
+    engine = get_engine(settings.warehouse_url)
+    for data in outcomes:
+        if data["status"] == "staged":
+            rows = compute_wave_results(engine, data["wave_id"], settings.min_group_size)
+            progress(f"computed {rows} results for {data['source']} wave {data['wave']}")
+    return outcomes
+
+
+def publish_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
+    engine = get_engine(settings.warehouse_url)
+    published = []
+    for data in outcomes:
+        if data["status"] == "staged":
+            replaced = publish_wave(engine, data["wave_id"])
+            data = {**data, "status": "loaded",
+                    "message": "replaced the earlier delivery of this wave" if replaced else data["message"]}
+            progress(f"published {data['source']} wave {data['wave']}")
+        published.append(data)
+    return published
+
+
+def rejected(outcomes: list[dict]) -> list[dict]:
+    return [o for o in outcomes if o["status"] == "rejected"]
+
+
+def ingest(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[FileOutcome]:
+    outcomes = validate_files(settings, source, paths, progress)
+    outcomes = load_files(settings, outcomes, progress)
+    outcomes = compute_results(settings, outcomes, progress)
+    outcomes = publish_results(settings, outcomes, progress)
+    return [FileOutcome.from_dict(o) for o in outcomes]
+
+
+class RejectedFiles(RuntimeError):
+    """Raised at the end of a DAG run so that a rejected delivery fails the run loudly."""
+
+
+def fail_on_rejections(outcomes: list[dict]) -> None:
+    bad = rejected(outcomes)
+    if bad:
+        raise RejectedFiles("; ".join(o["message"] for o in bad))

@@ -1,0 +1,48 @@
+"""What is wrong with a delivered file, in terms a person can act on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_ROWS_LISTED = 10
+
+
+@dataclass
+class Problem:
+    rule: str
+    message: str
+    column: str | None = None
+    rows: list[int] = field(default_factory=list)  # spreadsheet rows: the header is row 1
+    count: int = 0
+
+    def describe(self) -> str:
+        where = f"column {self.column}" if self.column else ""
+        if self.rows:
+            listed = ", ".join(str(r) for r in self.rows)
+            more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
+            where += f"{', ' if where else ''}row{'s' if self.count > 1 else ''} {listed}{more}"
+        return f"[{self.rule}] {where + ': ' if where else ''}{self.message}"
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "column": self.column, "rows": self.rows, "row_count": self.count,
+                "message": self.message}
+
+
+def problem_at_rows(rule: str, message: str, column: str | None, row_positions) -> Problem:
+    """A problem at the given 0-based data-row positions, listing the first few as spreadsheet rows."""
+    positions = list(row_positions)
+    return Problem(rule=rule, message=message, column=column,
+                   rows=[p + 2 for p in positions[:MAX_ROWS_LISTED]], count=len(positions))
+
+
+class FileRejected(Exception):
+    """A delivered file breaks its contract; nothing from it may be loaded."""
+
+    def __init__(self, file_name: str, problems: list[Problem]):
+        self.file_name = file_name
+        self.problems = problems
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        first = self.problems[0].describe() if self.problems else "unknown problem"
+        more = f" (+{len(self.problems) - 1} more problem{'s' if len(self.problems) > 2 else ''})" if len(self.problems) > 1 else ""
+        return f"{self.file_name}: {first}{more}"

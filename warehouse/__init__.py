@@ -1,0 +1,1 @@
+"""The warehouse: schema (Alembic migrations), connections, loaders and HR-facing views."""

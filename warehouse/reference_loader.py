@@ -1,0 +1,109 @@
+"""Loads the shipped reference data (question bank, benchmarks, code lists) into ref_* tables."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from pipelines import contract, reference
+from warehouse.db import table
+
+
+def _benchmark_measure_name(measure: str) -> str:
+    """Normalise the benchmark file's spellings to the warehouse's measure names.
+
+    The 2023 rows spell split shares `E03_YES`, the 2024 rows `E03_yes`; C02 reasons are numbered
+    there (`C02_04`) and named here (`C02_pay_benefits`).
+    """
+    head, _, tail = measure.rpartition("_")
+    if head and tail in ("YES", "NO", "PNTS"):
+        return f"{head}_{tail.lower()}"
+    by_number = {number: name for name, number in reference.c02_benchmark_codes().items()}
+    return by_number.get(measure, measure)
+
+
+def benchmark_rows() -> list[dict]:
+    rows = []
+    for row in reference.read_reference_csv("cs_benchmarks.csv"):
+        rows.append({
+            "year": int(row["year"]),
+            "measure": _benchmark_measure_name(row["measure"]),
+            "cs_benchmark_median": float(row["cs_benchmark_median"]) if row["cs_benchmark_median"] else None,
+            "cs_mean": float(row["cs_mean"]) if row["cs_mean"] else None,
+        })
+    return rows
+
+
+def code_rows() -> list[dict]:
+    rows = [
+        {"list_name": name, "code": str(code), "label": label, "attribute": None}
+        for name, codes in contract.DEMOGRAPHIC_CODES.items()
+        for code, label in codes.items()
+    ]
+    rows += [
+        {"list_name": "grade", "code": r["grade"], "label": r["label"], "attribute": r["rank"]}
+        for r in reference.read_reference_csv("grades.csv")
+    ]
+    rows += [
+        {"list_name": "leaving_reason", "code": r["code"], "label": r["label"], "attribute": r["csps_c02_equivalent"] or None}
+        for r in reference.read_reference_csv("leaving_reasons.csv")
+    ]
+    rows += [
+        {"list_name": "stay_factor", "code": r["code"], "label": r["label"], "attribute": None}
+        for r in reference.read_reference_csv("stay_factors.csv")
+    ]
+    rows += [
+        {"list_name": "pulse_item", "code": r["code"], "label": r["label"], "attribute": r["cultural_shift"]}
+        for r in reference.read_reference_csv("pulse_items.csv")
+    ]
+    return rows
+
+
+def measure_rows() -> list[dict]:
+    """One row per measure name the warehouse can report, with a label an analyst can read."""
+    rows = []
+    for q in reference.question_bank():
+        if q.scale == "yes_no_pnts":
+            for suffix, answer in (("yes", "Yes"), ("no", "No"), ("pnts", "Prefer not to say")):
+                rows.append({"measure": f"{q.code}_{suffix}", "label": f"{q.label}: {answer}",
+                             "kind": "answer_share", "question_code": q.code, "theme": q.theme or None})
+        elif q.code == "C01":
+            for code, answer in contract.SCALE_CODES["intent4"].items():
+                rows.append({"measure": f"C01_{code}", "label": f"Intentions: {answer}",
+                             "kind": "answer_share", "question_code": q.code, "theme": None})
+        else:
+            rows.append({"measure": q.code, "label": q.label, "kind": "percent_positive",
+                         "question_code": q.code, "theme": q.theme or None})
+    for r in reference.leaving_reasons():
+        rows.append({"measure": f"C02_{r['code']}", "label": f"Reason for wanting to leave: {r['label']}",
+                     "kind": "reason_share", "question_code": "C02", "theme": None})
+    for theme in reference.SCORED_THEMES:
+        rows.append({"measure": f"THEME:{theme}", "label": f"Theme score: {theme.replace('_', ' ')}",
+                     "kind": "theme_score", "question_code": None, "theme": theme})
+    rows.append({"measure": "EEI", "label": "Employee Engagement Index", "kind": "index",
+                 "question_code": None, "theme": "engagement"})
+    return rows
+
+
+def question_rows() -> list[dict]:
+    return [
+        {"code": row["code"], "theme": row["theme"] or None, "scale": row["scale"],
+         "positive_codes": row["positive_codes"] or None, "asked_if": row["asked_if"] or None,
+         "label": row["label"]}
+        for row in reference.read_reference_csv("question_bank.csv")
+    ]
+
+
+def load_reference_data(engine: Engine) -> dict[str, int]:
+    """Replace every ref_* table with the shipped files, in one transaction (safe to rerun)."""
+    contents = {
+        "ref_question": question_rows(),
+        "ref_benchmark": benchmark_rows(),
+        "ref_code": code_rows(),
+        "ref_measure": measure_rows(),
+    }
+    with engine.begin() as connection:
+        for name, rows in contents.items():
+            target = table(engine, name)
+            connection.execute(sa.delete(target))
+            connection.execute(sa.insert(target), rows)
+    return {name: len(rows) for name, rows in contents.items()}

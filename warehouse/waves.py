@@ -1,0 +1,76 @@
+"""Survey waves as versions: a load stages a new version, publishing makes it current in one step.
+
+The HR views read only the current version of each wave, so a corrected delivery never shows
+half-old, half-new results.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from warehouse.db import table
+
+WAVE_DATA_TABLES = ("fact_survey_measure", "raw_survey_comment", "raw_survey_response")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def stage_wave(connection: Connection, *, source: str, org_code: str, wave: str, survey_year: int | None,
+               load_id: int, respondents: int) -> int:
+    waves = table(connection.engine, "survey_wave")
+    result = connection.execute(sa.insert(waves).values(
+        source=source, org_code=org_code, wave=wave, survey_year=survey_year, load_id=load_id,
+        status="staged", respondents=respondents, created_at=_now(),
+    ))
+    return result.inserted_primary_key[0]
+
+
+def wave_row(connection: Connection, wave_id: int):
+    waves = table(connection.engine, "survey_wave")
+    row = connection.execute(sa.select(waves).where(waves.c.wave_id == wave_id)).one_or_none()
+    if row is None:
+        raise LookupError(f"survey wave id {wave_id} does not exist")
+    return row
+
+
+def _delete_wave_data(connection: Connection, wave_ids: list[int]) -> None:
+    for name in WAVE_DATA_TABLES:
+        data = table(connection.engine, name)
+        connection.execute(sa.delete(data).where(data.c.wave_id.in_(wave_ids)))
+
+
+def publish_wave(connection: Connection, wave_id: int) -> list[int]:
+    """Make `wave_id` the current version of its wave; drop the data of every other version.
+
+    Returns the load ids of the versions it replaced (so the load log can say so).
+    """
+    waves = table(connection.engine, "survey_wave")
+    load_log = table(connection.engine, "load_log")
+    row = wave_row(connection, wave_id)
+    if row.status == "current":
+        return []
+    others = connection.execute(sa.select(waves.c.wave_id, waves.c.status, waves.c.load_id).where(
+        waves.c.source == row.source, waves.c.org_code == row.org_code, waves.c.wave == row.wave,
+        waves.c.wave_id != wave_id, waves.c.status.in_(("current", "staged")),
+    )).all()
+    if others:
+        _delete_wave_data(connection, [o.wave_id for o in others])
+        connection.execute(sa.update(waves).where(waves.c.wave_id.in_([o.wave_id for o in others]))
+                           .values(status="superseded"))
+    replaced = [o.load_id for o in others if o.status == "current"]
+    if replaced:
+        connection.execute(sa.update(load_log).where(load_log.c.load_id.in_(replaced)).values(outcome="replaced"))
+    connection.execute(sa.update(waves).where(waves.c.wave_id == wave_id).values(status="current", published_at=_now()))
+    connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="loaded"))
+    return replaced
+
+
+def current_waves(connection: Connection, source: str, org_code: str) -> list:
+    waves = table(connection.engine, "survey_wave")
+    return connection.execute(sa.select(waves).where(
+        waves.c.source == source, waves.c.org_code == org_code, waves.c.status == "current",
+    ).order_by(waves.c.survey_year)).all()
