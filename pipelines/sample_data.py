@@ -1,0 +1,270 @@
+"""A realistic synthetic organisation ("Example Agency", org code EXA) for demos, tests and benchmarks.
+
+Survey answers are calibrated: for each question the organisation-wide share of positive answers
+matches a target exactly (to the nearest respondent), by default the National Crime Agency's
+published CSPS results for that year (falling back to the Civil Service benchmark median), while
+teams, grades and demographic groups differ from one another the way real units do.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipelines import contract, reference
+
+ORG_CODE = "EXA"
+TREE_VALID_FROM = "2020-01-01"
+# (directorate, name, [(command, name, number of teams)])
+STRUCTURE = [
+    ("OPS", "Operations", [("OPS-N", "Operations north", 4), ("OPS-S", "Operations south", 4), ("OPS-B", "Border and ports", 3)]),
+    ("INT", "Intelligence", [("INT-A", "Intelligence analysis", 3), ("INT-C", "Covert operations", 2)]),
+    ("CYB", "Cyber and economic crime", [("CYB-E", "Economic crime", 2), ("CYB-C", "Cyber crime", 2)]),
+    ("COR", "Corporate services", [("COR-HR", "People", 2), ("COR-FIN", "Finance and estates", 2), ("COR-IT", "Technology", 2)]),
+]
+GRADE_SHARES = {"AA": 0.02, "AO": 0.19, "EO": 0.30, "HEO": 0.22, "SEO": 0.14, "G7": 0.09, "G6": 0.035, "SCS1": 0.005}
+DEMOGRAPHIC_SHARES = {
+    "sex": {1: 0.42, 2: 0.52, 3: 0.06},
+    "gender_same_as_sex": {1: 0.93, 2: 0.01, 3: 0.06},
+    "sexual_orientation": {1: 0.84, 2: 0.04, 3: 0.03, 4: 0.01, 5: 0.08},
+    "ethnicity": {1: 0.82, 2: 0.03, 3: 0.05, 4: 0.03, 5: 0.01, 6: 0.06},
+    "long_term_health": {1: 0.17, 2: 0.75, 3: 0.08},
+    "age_band": {1: 0.04, 2: 0.22, 3: 0.27, 4: 0.25, 5: 0.17, 6: 0.01, 7: 0.04},
+    "employment_type": {1: 0.90, 2: 0.04, 3: 0.03, 4: 0.03},
+}
+DEFAULT_RESPONSE_RATE = 57.0
+EEI_NEGATIVE_SPLIT = {3: 0.55, 2: 0.30, 1: 0.15}
+COMMENTS = {
+    "text_workload": [
+        "Too many cases, not enough people.", "Workload has been unmanageable since the restructure.",
+        "I regularly work late to keep up with the caseload.", "Priorities keep changing and nothing gets finished.",
+        "Vacancies are not filled so the rest of us cover the work.",
+    ],
+    "text_bullying_harassment": [
+        "My manager shouts at people in front of the team.", "I was excluded and belittled by senior colleagues.",
+        "Comments about my ethnicity were treated as banter.", "I reported it but nothing happened.",
+        "A colleague made unwanted sexual comments about me.",
+    ],
+    "text_one_change": [
+        "Better IT that actually works.", "Fill the vacancies.", "Fair promotion processes.",
+        "Senior leaders who listen.", "More flexibility about working from home.",
+    ],
+}
+
+
+def team_codes() -> list[tuple[str, str, str]]:
+    """(team code, team name, directorate code) for every team."""
+    return [(f"{command}-T{i}", f"{name} team {i}", directorate)
+            for directorate, _, commands in STRUCTURE for command, name, teams in commands for i in range(1, teams + 1)]
+
+
+def org_unit_rows() -> list[dict]:
+    rows = [{"unit_code": ORG_CODE, "unit_name": "Example Agency", "parent_code": "", "level": "organisation"}]
+    for directorate, name, commands in STRUCTURE:
+        rows.append({"unit_code": directorate, "unit_name": name, "parent_code": ORG_CODE, "level": "directorate"})
+        for command, command_name, teams in commands:
+            rows.append({"unit_code": command, "unit_name": command_name, "parent_code": directorate, "level": "command"})
+            rows += [{"unit_code": f"{command}-T{i}", "unit_name": f"{command_name} team {i}", "parent_code": command,
+                      "level": "team"} for i in range(1, teams + 1)]
+    return [{**r, "valid_from": TREE_VALID_FROM} for r in rows]
+
+
+def calibration_targets(year: int, organisation: str = "NCA") -> dict[str, float]:
+    """Target values per measure: the organisation's published figures, else the CS benchmark median."""
+    targets: dict[str, float] = {}
+    benchmark_years = sorted({int(r["year"]) for r in reference.read_reference_csv("cs_benchmarks.csv")})
+    nearest = max([y for y in benchmark_years if y <= year] or benchmark_years[:1])
+    for row in reference.read_reference_csv("cs_benchmarks.csv"):
+        if int(row["year"]) == nearest:
+            head, _, tail = row["measure"].rpartition("_")
+            name = f"{head}_{tail.lower()}" if tail in ("YES", "NO", "PNTS") else row["measure"]
+            targets[name] = float(row["cs_benchmark_median"])
+    published_years = {int(r["year"]) for r in reference.read_reference_csv("published_org_results.csv") if r["org_code"] == organisation}
+    closest = min(published_years, key=lambda y: abs(y - year)) if published_years else None
+    for row in reference.read_reference_csv("published_org_results.csv"):
+        if row["org_code"] == organisation and int(row["year"]) == closest:
+            targets[row["measure"]] = float(row["value"])
+    return targets
+
+
+def _exact_counts(total: int, shares: list[float]) -> np.ndarray:
+    """Split `total` into integer counts proportional to `shares` (largest remainder)."""
+    shares = np.asarray(shares, dtype=float)
+    raw = total * shares / shares.sum()
+    counts = np.floor(raw).astype(int)
+    counts[np.argsort(-(raw - counts))[: total - counts.sum()]] += 1
+    return counts
+
+
+class _Generator:
+    def __init__(self, respondents: int, seed: int, year: int, targets: dict[str, float]):
+        self.n = respondents
+        self.rng = np.random.default_rng(seed * 10_000 + year)
+        self.targets = targets
+        teams = team_codes()
+        team_effects = np.random.default_rng(seed).normal(0, 0.45, len(teams))  # stable across years
+        sizes = np.random.default_rng(seed + 1).uniform(0.5, 1.5, len(teams))
+        pick = self.rng.choice(len(teams), size=self.n, p=sizes / sizes.sum())
+        self.unit = np.array([t[0] for t in teams], dtype=object)[pick]
+        self.team_sizes = sizes / sizes.sum()
+        self.teams = teams
+        self.latent = team_effects[pick] + self.rng.normal(0, 1, self.n)
+        self.columns: dict[str, np.ndarray] = {}
+
+    def demographics(self) -> None:
+        grades = list(GRADE_SHARES)
+        self.columns["grade"] = self.rng.choice(grades, size=self.n, p=list(GRADE_SHARES.values())).astype(object)
+        for column, shares in DEMOGRAPHIC_SHARES.items():
+            codes = self.rng.choice(list(shares), size=self.n, p=list(shares.values())).astype(float)
+            codes[self.rng.random(self.n) < 0.03] = np.nan
+            self.columns[column] = codes
+        # Groups differ on some items, as real surveys show (e.g. women on challenging behaviour).
+        self.latent = self.latent - 0.15 * (self.columns["sex"] == 1) - 0.25 * (self.columns["long_term_health"] == 1)
+
+    def _ranked(self, eligible: np.ndarray, noise: float = 1.0) -> np.ndarray:
+        """Indices of eligible respondents, most positive first."""
+        index = np.flatnonzero(eligible)
+        score = self.latent[index] + self.rng.normal(0, noise, len(index))
+        return index[np.argsort(-score, kind="stable")]
+
+    def percent_positive(self, question: reference.Question, answer_rate: float) -> None:
+        codes = sorted(contract.SCALE_CODES[question.scale])
+        positive = sorted(question.positive_codes)
+        negative = [c for c in codes if c not in question.positive_codes]
+        answered = self.rng.random(self.n) < answer_rate
+        ranked = self._ranked(answered)
+        target = self.targets.get(question.code, 70.0)
+        k = int(round(target / 100 * len(ranked)))
+        values = np.full(self.n, np.nan)
+        values[ranked[:k]] = self._spread(positive, k, question)
+        values[ranked[k:]] = self._spread(negative, len(ranked) - k, question, negative_side=True)
+        self.columns[question.code] = values
+
+    def _spread(self, codes: list[int], count: int, question: reference.Question, negative_side: bool = False) -> np.ndarray:
+        if count == 0:
+            return np.array([])
+        if question.scale == "agree5" and negative_side:
+            counts = _exact_counts(count, [EEI_NEGATIVE_SPLIT[c] for c in codes])
+        elif question.scale == "agree5":
+            counts = _exact_counts(count, [1 - self.share_of_fives, self.share_of_fives])
+        else:
+            counts = _exact_counts(count, self.rng.uniform(0.5, 1.5, len(codes)))
+        values = np.repeat(codes, counts).astype(float)
+        self.rng.shuffle(values)
+        return values
+
+    def answer_shares(self, code: str, asked: np.ndarray, suffixes: list[str], answer_rate: float = 0.98) -> None:
+        """Questions reported as shares of each answer (yes/no/pnts, C01): code 1 to the least positive."""
+        answered = asked & (self.rng.random(self.n) < answer_rate)
+        counts = _exact_counts(int(answered.sum()), [self.targets.get(f"{code}_{s}", 100 / len(suffixes)) for s in suffixes])
+        values = np.full(self.n, np.nan)
+        if "pnts" in suffixes:  # 'prefer not to say' is not a point on the positive-negative line
+            declined = self.rng.choice(np.flatnonzero(answered), size=counts[2], replace=False)
+            values[declined] = 3
+            answered[declined] = False
+            counts = counts[:2]
+        least_positive_first = self._ranked(answered)[::-1]
+        values[least_positive_first] = np.repeat(np.arange(1, len(counts) + 1), counts)
+        self.columns[code] = values
+
+    def reasons_for_leaving(self) -> None:
+        intent = self.columns["C01"]
+        leaving = np.isin(intent, (1, 2))
+        shares = self.targets
+        numbers = reference.c02_benchmark_codes()
+        for reason in reference.leaving_reasons():
+            share = shares.get(numbers.get(f"C02_{reason['code']}", ""), 4.0) / 100
+            ticked = leaving & (self.rng.random(self.n) < share)
+            self.columns[f"C02_{reason['code']}"] = np.where(leaving, ticked.astype(float), np.nan)
+
+    def comments(self) -> None:
+        bullied = self.columns["E03"] == 1
+        rates = {"text_workload": 0.15, "text_bullying_harassment": 0.03, "text_one_change": 0.10}
+        for column, phrases in COMMENTS.items():
+            rate = np.where(bullied, 0.5, rates[column]) if column == "text_bullying_harassment" else rates[column]
+            writes = self.rng.random(self.n) < rate
+            self.columns[column] = np.where(writes, self.rng.choice(phrases, size=self.n), "").astype(object)
+
+    def build(self) -> pd.DataFrame:
+        self.demographics()
+        engagement = [self.targets.get(c, 60.0) / 100 for c in reference.ENGAGEMENT_ITEMS]
+        self.share_of_fives = _share_of_fives(self.targets.get("EEI", 60.0), engagement)
+        for question in reference.question_bank():
+            if question.scale == "yes_no_pnts" or question.code == "C01":
+                continue
+            answer_rate = 1.0 if question.code in reference.ENGAGEMENT_ITEMS else self.rng.uniform(0.94, 0.995)
+            self.percent_positive(question, answer_rate)
+        everyone = np.ones(self.n, dtype=bool)
+        self.answer_shares("C01", everyone, ["1", "2", "3", "4"])
+        for code in ("E01", "E03"):
+            self.answer_shares(code, everyone, ["yes", "no", "pnts"])
+        self.answer_shares("E05", self.columns["E03"] == 1, ["yes", "no", "pnts"])
+        for code in ("E06_A", "E06_B", "E06_C", "E06_D"):
+            self.answer_shares(code, self.columns["E05"] == 1, ["yes", "no", "pnts"])
+        self.reasons_for_leaving()
+        self.comments()
+        frame = pd.DataFrame({"unit_code": self.unit, **self.columns})
+        for column in frame.columns:
+            if frame[column].dtype == float:
+                frame[column] = frame[column].astype("Int64")
+        return frame
+
+
+def _share_of_fives(eei_target: float, positive_shares: list[float]) -> float:
+    """Share of 'strongly agree' among positive answers that makes the EEI hit its target.
+
+    With every engagement item answered, EEI = 25 * (mean code - 1) averaged over the items.
+    """
+    negative_mean = sum(code * share for code, share in EEI_NEGATIVE_SPLIT.items())
+    mean_positive = float(np.mean(positive_shares))
+    needed_mean_code = eei_target / 25 + 1
+    base = float(np.mean([p * 4 + (1 - p) * negative_mean for p in positive_shares]))
+    return float(np.clip((needed_mean_code - base) / mean_positive, 0.0, 1.0))
+
+
+def survey_frame(respondents: int, seed: int, year: int, organisation: str = "NCA") -> pd.DataFrame:
+    frame = _Generator(respondents, seed, year, calibration_targets(year, organisation)).build()
+    frame.insert(0, "respondent_id", [f"R{year}-{i:07d}" for i in range(respondents)])
+    frame.insert(1, "survey_year", year)
+    frame.insert(2, "org_code", ORG_CODE)
+    return frame
+
+
+def workforce_frame(survey: pd.DataFrame, snapshot_date: str, response_rate: float, seed: int) -> pd.DataFrame:
+    """Headcount by team, grade and sex, sized so that the survey's response rate is realistic."""
+    rng = np.random.default_rng(seed)
+    respondents = survey.groupby("unit_code").size()
+    rows = []
+    for team, _, _ in team_codes():
+        staff = int(round(respondents.get(team, 0) / (response_rate / 100)))
+        by_grade = _exact_counts(staff, list(GRADE_SHARES.values()))
+        for grade, count in zip(GRADE_SHARES, by_grade):
+            women = int(rng.binomial(count, 0.44))
+            rows.append({"snapshot_date": snapshot_date, "unit_code": team, "grade": grade, "sex": 1, "headcount": women})
+            rows.append({"snapshot_date": snapshot_date, "unit_code": team, "grade": grade, "sex": 2, "headcount": count - women})
+    return pd.DataFrame(rows)
+
+
+def write_sample_organisation(directory: str | Path, respondents: int = 3400, seed: int = 7,
+                              years: tuple[int, ...] = (2023, 2024)) -> list[Path]:
+    """Write a landing directory (one sub-directory per source). Returns the files written."""
+    root = Path(directory)
+    written = []
+    units_file = root / "org_units" / f"org_units_{TREE_VALID_FROM}.csv"
+    units_file.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(org_unit_rows()).to_csv(units_file, index=False)
+    written.append(units_file)
+    for offset, year in enumerate(years):
+        # Earlier waves had a few fewer respondents, as response rates drift.
+        survey = survey_frame(int(respondents * 0.97 ** (len(years) - 1 - offset)), seed, year)
+        survey_file = root / "people_survey" / f"exa_people_survey_{year}.csv"
+        survey_file.parent.mkdir(parents=True, exist_ok=True)
+        survey.to_csv(survey_file, index=False, quoting=csv.QUOTE_MINIMAL)
+        rate = calibration_targets(year).get("RESPONSE_RATE", DEFAULT_RESPONSE_RATE)
+        workforce_file = root / "workforce" / f"workforce_{year}-09-01.csv"
+        workforce_file.parent.mkdir(parents=True, exist_ok=True)
+        workforce_frame(survey, f"{year}-09-01", rate, seed + year).to_csv(workforce_file, index=False)
+        written += [survey_file, workforce_file]
+    return written
