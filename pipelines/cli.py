@@ -1,0 +1,149 @@
+"""The `culture` command line. Heavy libraries load inside the commands that need them."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from pipelines.config import ConfigError, load_settings
+from pipelines.sources import SOURCE_NAMES
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_init(args) -> int:
+    from pipelines import flow
+
+    settings = load_settings()
+    counts = flow.initialise_warehouse(settings)
+    _say(f"warehouse ready at {settings.warehouse_url}")
+    _say("reference data: " + ", ".join(f"{name} {n} rows" for name, n in counts.items()))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from pipelines import flow
+
+    settings = load_settings()
+    flow.initialise_warehouse(settings)
+    paths = [str(Path(p)) for p in args.paths]
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        _say(f"error: no such file: {', '.join(missing)}")
+        return 2
+    outcomes = flow.ingest(settings, args.source, paths, progress=(lambda _m: None) if args.json else _say)
+    if args.json:
+        print(json.dumps([o.as_dict() for o in outcomes], indent=2))
+    else:
+        for outcome in outcomes:
+            detail = f"rejected: {outcome.message}" if outcome.status == "rejected" else outcome.status
+            if outcome.status == "loaded":
+                detail += f" ({outcome.rows} rows, wave {outcome.wave})"
+            _say(f"{outcome.file_name}: {detail}")
+            if outcome.status == "rejected":
+                for problem in outcome.problems[1:6]:
+                    _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
+                _say(f"    report: {outcome.report_path}")
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def cmd_sample_data(args) -> int:
+    from pipelines.sample_data import write_sample_organisation
+
+    written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed, years=tuple(args.years))
+    for path in written:
+        _say(f"wrote {path}")
+    return 0
+
+
+def cmd_headlines(args) -> int:
+    from warehouse.db import get_engine
+    from warehouse.queries import format_headlines, headline_rows, latest_wave
+
+    engine = get_engine(load_settings().warehouse_url)
+    found = latest_wave(engine)
+    if found is None:
+        _say("no people-survey results yet: run `culture ingest people_survey FILE` first")
+        return 1
+    org_code, wave = found
+    _say(format_headlines(headline_rows(engine, org_code, args.wave or wave), org_code, args.wave or wave))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    from pipelines import airflow_local, flow
+    from pipelines.sample_data import write_sample_organisation
+
+    settings = load_settings()
+    started = time.monotonic()
+    _say(f"[1/4] writing a synthetic organisation ({args.respondents} respondents a year) to {settings.landing_dir}")
+    write_sample_organisation(settings.landing_dir, respondents=args.respondents, seed=args.seed)
+    _say(f"[2/4] preparing the warehouse at {settings.warehouse_url}")
+    flow.initialise_warehouse(settings)
+    _say(f"[3/4] running the Airflow DAGs with dag.test() (Airflow home {airflow_local.configure_airflow(settings)})")
+    airflow_local.ensure_metadata_database()
+    for dag_id in ("org_reference", "people_survey"):
+        _say(f"      dag {dag_id} ...")
+        airflow_local.run_dag(dag_id)
+        _say(f"      dag {dag_id}: success")
+    _say("[4/4] results")
+    cmd_headlines(argparse.Namespace(wave=None))
+    _say("")
+    _say(f"warehouse:  {settings.warehouse_url}  (query the hr_survey_results view; see docs/warehouse.md)")
+    _say(f"reports:    {settings.reports_dir}")
+    _say(f"landing:    {settings.landing_dir}")
+    _say(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="culture", description="Culture Insight Pipeline")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init", help="create or migrate the warehouse and load reference data").set_defaults(run=cmd_init)
+
+    ingest = commands.add_parser("ingest", help="validate and load files now")
+    ingest.add_argument("source", choices=SOURCE_NAMES, help="landing sub-directory name of the files' source")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--json", action="store_true", help="print a machine-readable result")
+    ingest.set_defaults(run=cmd_ingest)
+
+    sample = commands.add_parser("sample-data", help="write a synthetic organisation into a landing directory")
+    sample.add_argument("directory", metavar="DIR")
+    sample.add_argument("--respondents", type=int, default=3400)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--years", type=int, nargs="+", default=[2023, 2024])
+    sample.set_defaults(run=cmd_sample_data)
+
+    headlines = commands.add_parser("headlines", help="print headline measures against the Civil Service benchmark")
+    headlines.add_argument("--wave", help="survey year (default: the latest)")
+    headlines.set_defaults(run=cmd_headlines)
+
+    demo = commands.add_parser("demo", help="synthetic data -> Airflow DAGs -> SQLite warehouse -> headlines")
+    demo.add_argument("--respondents", type=int, default=3400)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
