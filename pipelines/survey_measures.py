@@ -99,16 +99,16 @@ def reporting_groups(responses: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.D
 
     everyone = np.arange(len(responses))
     org = group_id(("org",), {"unit_code": None, "unit_level": ORGANISATION, "breakdown": "all", "group_value": None}, everyone)
-    at_depth = [respondent_paths.map(lambda p, k=k: p[k] if len(p) > k else None).to_numpy() for k in range(depth)]
+    at_depth = [np.array([p[k] if len(p) > k else "" for p in respondent_paths], dtype=object) for k in range(depth)]
     for k in range(1, depth):
-        for unit in pd.unique(at_depth[k][at_depth[k] != None]):  # noqa: E711 (element-wise)
+        for unit in pd.unique(at_depth[k][at_depth[k] != ""]):
             members = np.flatnonzero(at_depth[k] == unit)
             gid = group_id(("unit", unit), {"unit_code": unit, "unit_level": level_of[unit], "breakdown": "all",
                                             "group_value": None}, members)
             parent = org if k == 1 else index_of[("unit", paths[unit][k - 1])]
             family_rows.append((f"unit:{paths[unit][k - 1] if k > 1 else '*'}", parent, gid))
 
-    directorates = at_depth[1] if depth > 1 else np.full(len(responses), None)
+    directorates = at_depth[1] if depth > 1 else np.full(len(responses), "", dtype=object)
     for breakdown in contract.REPORTED_BREAKDOWNS:
         if breakdown not in responses:
             continue
@@ -121,7 +121,7 @@ def reporting_groups(responses: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.D
             org_gid = group_id(("bd", None, breakdown, value), {"unit_code": None, "unit_level": ORGANISATION,
                                 "breakdown": breakdown, "group_value": value}, np.flatnonzero(in_group))
             family_rows.append((f"bd:*:{breakdown}", org, org_gid))
-            for directorate in pd.unique(directorates[in_group & (directorates != None)]):  # noqa: E711
+            for directorate in pd.unique(directorates[in_group & (directorates != "")]):
                 members = np.flatnonzero(in_group & (directorates == directorate))
                 gid = group_id(("bd", directorate, breakdown, value), {
                     "unit_code": directorate, "unit_level": level_of[directorate], "breakdown": breakdown,
