@@ -31,7 +31,7 @@ def problem_at_rows(rule: str, message: str, column: str | None, row_positions) 
     """A problem at the given 0-based data-row positions, listing the first few as spreadsheet rows."""
     positions = list(row_positions)
     return Problem(rule=rule, message=message, column=column,
-                   rows=[p + 2 for p in positions[:MAX_ROWS_LISTED]], count=len(positions))
+                   rows=[int(p) + 2 for p in positions[:MAX_ROWS_LISTED]], count=len(positions))
 
 
 class FileRejected(Exception):
