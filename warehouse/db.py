@@ -47,6 +47,14 @@ def migrate(url: str, revision: str = "head") -> None:
         command.upgrade(_alembic_config(connection), revision)
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Step the warehouse schema back to `revision` ("base" removes every table)."""
+    from alembic import command
+
+    with get_engine(url).begin() as connection:
+        command.downgrade(_alembic_config(connection), revision)
+
+
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

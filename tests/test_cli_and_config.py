@@ -1,0 +1,73 @@
+"""The command line as a user meets it, and its configuration."""
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import ConfigError, load_settings
+from tests.helpers import run_cli
+
+
+def test_defaults_put_everything_under_var():
+    settings = load_settings({})
+    assert settings.var_dir.name == "var"
+    assert settings.warehouse_url == f"sqlite:///{settings.var_dir / 'warehouse.db'}"
+    assert settings.landing_dir == settings.var_dir / "landing"
+    assert settings.min_group_size == 10
+
+
+def test_minimum_group_size_can_only_be_raised():
+    assert load_settings({"CULTURE_MIN_GROUP_SIZE": "25"}).min_group_size == 25
+    with pytest.raises(ConfigError, match="below the disclosure floor"):
+        load_settings({"CULTURE_MIN_GROUP_SIZE": "5"})
+    with pytest.raises(ConfigError, match="whole number"):
+        load_settings({"CULTURE_MIN_GROUP_SIZE": "ten"})
+
+
+def test_help_is_fast_and_lists_the_commands():
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("init", "ingest", "sample-data", "demo", "headlines"):
+        assert command in result.stdout
+    # heavy libraries are imported lazily; this is a smoke check, not a benchmark
+    assert time.monotonic() - started < 15
+
+
+def test_console_script_ingests_with_exit_codes(tmp_path):
+    script = Path(sys.executable).parent / "culture"
+    env = {**os.environ, "CULTURE_VAR_DIR": str(tmp_path / "var")}
+    landing = tmp_path / "landing"
+    assert subprocess.run([script, "sample-data", landing, "--respondents", "200", "--years", "2024"], env=env).returncode == 0
+    ok = subprocess.run([script, "ingest", "org_units", *sorted((landing / "org_units").glob("*.csv"))],
+                        env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "org_units_2020-01-01.csv: loaded" in ok.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("")
+    rejected = subprocess.run([script, "ingest", "workforce", bad], env=env, capture_output=True, text=True)
+    assert rejected.returncode == 1
+    assert "bad.csv: rejected: bad.csv: [file_not_empty]" in rejected.stdout
+
+
+def test_unsupported_source_and_missing_file_are_clear_errors(culture_env, capsys, tmp_path):
+    assert run_cli("ingest", "people_survey", tmp_path / "nope.csv") == 2
+    assert "no such file" in capsys.readouterr().out
+    present = tmp_path / "pulse.csv"
+    present.write_text("respondent_id\nP1\n")
+    assert run_cli("ingest", "pulse", present) == 2
+    assert "not supported yet" in capsys.readouterr().err
+
+
+def test_sample_data_is_reproducible(tmp_path):
+    for name in ("a", "b"):
+        assert run_cli("sample-data", tmp_path / name, "--respondents", 300, "--seed", 11) == 0
+    comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    for sub in comparison.subdirs.values():
+        assert sub.diff_files == [] and sub.left_only == [] and sub.right_only == []
