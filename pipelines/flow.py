@@ -93,4 +93,4 @@ class RejectedFiles(RuntimeError):
 def fail_on_rejections(outcomes: list[dict]) -> None:
     bad = rejected(outcomes)
     if bad:
-        raise RejectedFiles("; ".join(o["message"] for o in bad))
+        raise RejectedFiles("; ".join(f"{Path(o['path']).name}: {o['message']}" for o in bad))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.landing_csv import file_checksum, read_landed_csv
-from pipelines.problems import FileRejected, Problem
+from pipelines.problems import FileRejected, Problem, summarise
 from pipelines.sources import get_source
 from warehouse import load_log
 from warehouse.db import get_engine
@@ -101,7 +101,7 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
     if problems:
         outcome.status = "rejected"
         outcome.problems = [p.as_dict() for p in problems]
-        outcome.message = FileRejected(path.name, problems).summary()
+        outcome.message = summarise(problems)
     outcome.report_path = _write_report(settings, outcome, extra_columns)
     if outcome.status == "rejected":
         quarantined = quarantine(settings, outcome)

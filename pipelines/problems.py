@@ -43,6 +43,11 @@ class FileRejected(Exception):
         super().__init__(self.summary())
 
     def summary(self) -> str:
-        first = self.problems[0].describe() if self.problems else "unknown problem"
-        more = f" (+{len(self.problems) - 1} more problem{'s' if len(self.problems) > 2 else ''})" if len(self.problems) > 1 else ""
-        return f"{self.file_name}: {first}{more}"
+        return f"{self.file_name}: {summarise(self.problems)}"
+
+
+def summarise(problems: list[Problem]) -> str:
+    """The first problem in full, and how many more there are."""
+    first = problems[0].describe() if problems else "unknown problem"
+    more = len(problems) - 1
+    return first + (f" (+{more} more problem{'s' if more > 1 else ''})" if more else "")

@@ -53,7 +53,7 @@ def test_console_script_ingests_with_exit_codes(tmp_path):
     bad.write_text("")
     rejected = subprocess.run([script, "ingest", "workforce", bad], env=env, capture_output=True, text=True)
     assert rejected.returncode == 1
-    assert "bad.csv: rejected: bad.csv: [file_not_empty]" in rejected.stdout
+    assert "bad.csv: rejected: [file_not_empty]" in rejected.stdout
 
 
 def test_unsupported_source_and_missing_file_are_clear_errors(culture_env, capsys, tmp_path):

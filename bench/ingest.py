@@ -1,0 +1,67 @@
+"""Ingest + validation + measures + load for synthetic people-survey waves; prints wall time and peak memory.
+
+    python bench/ingest.py                       # 3,400 and 100,000 respondents on SQLite
+    python bench/ingest.py --sizes 3400 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Each size runs in a fresh child process so that its peak memory is its own. Prints figures only:
+targets live in docs/performance.md, never as assertions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def measure_once(respondents: int, url: str | None) -> dict:
+    from pipelines import flow
+    from pipelines.config import Settings
+    from pipelines.sample_data import write_sample_organisation
+
+    work = Path(tempfile.mkdtemp(prefix="culture-bench-"))
+    landing = work / "landing"
+    write_sample_organisation(landing, respondents=respondents, years=(2024,))
+    settings = Settings(work / "var", landing, url or f"sqlite:///{work / 'warehouse.db'}", 10)
+    flow.initialise_warehouse(settings)
+    for source in ("org_units", "workforce"):
+        flow.ingest(settings, source, flow.find_landed_files(settings, source))
+    survey = flow.find_landed_files(settings, "people_survey")
+    started = time.perf_counter()
+    outcomes = flow.ingest(settings, "people_survey", survey)
+    elapsed = time.perf_counter() - started
+    assert outcomes[0].status == "loaded", outcomes[0].message
+    return {"respondents": respondents, "backend": settings.warehouse_url.split(":")[0], "wall_s": round(elapsed, 2),
+            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3400, 100_000])
+    parser.add_argument("--postgres", help="also run against this PostgreSQL URL (a fresh schema is not created: use a scratch database)")
+    parser.add_argument("--child", nargs=2, metavar=("RESPONDENTS", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_once(int(args.child[0]), None if args.child[1] == "-" else args.child[1])))
+        return
+    print(f"{'backend':<12}{'respondents':>12}{'wall s':>10}{'rows/s':>10}{'peak MB':>10}")
+    for url in ["-"] + ([args.postgres] if args.postgres else []):
+        for size in args.sizes:
+            result = subprocess.run([sys.executable, __file__, "--child", str(size), url], capture_output=True, text=True)
+            if result.returncode != 0:
+                print(f"{size}: failed\n{result.stderr[-2000:]}")
+                continue
+            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            print(f"{figures['backend']:<12}{figures['respondents']:>12}{figures['wall_s']:>10}{figures['rows_per_s']:>10}{figures['peak_rss_mb']:>10}")
+    print("(ingest = validate + load + measures + disclosure control + publish; excludes interpreter start-up and data generation)")
+
+
+if __name__ == "__main__":
+    main()
