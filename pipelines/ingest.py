@@ -14,7 +14,7 @@ from pathlib import Path
 from pipelines.config import Settings
 from pipelines.landing_csv import file_checksum, read_landed_csv
 from pipelines.problems import FileRejected, Problem, summarise
-from pipelines.sources import get_source
+from pipelines.sources import get_source, validate
 from warehouse import load_log
 from warehouse.db import get_engine
 
@@ -92,7 +92,7 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
         extra_columns: list[str] = []
         try:
             frame, extra_columns = read_landed_csv(path, source.canonical_name)
-            problems: list[Problem] = source.validate(frame, connection)
+            problems: list[Problem] = validate(source, frame, connection)
             outcome.rows = len(frame)
             if not problems:
                 outcome.wave = source.wave_of(frame)

@@ -59,10 +59,10 @@ def test_console_script_ingests_with_exit_codes(tmp_path):
 def test_unsupported_source_and_missing_file_are_clear_errors(culture_env, capsys, tmp_path):
     assert run_cli("ingest", "people_survey", tmp_path / "nope.csv") == 2
     assert "no such file" in capsys.readouterr().out
-    present = tmp_path / "pulse.csv"
-    present.write_text("respondent_id\nP1\n")
-    assert run_cli("ingest", "pulse", present) == 2
-    assert "not supported yet" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("ingest", "payroll", tmp_path / "nope.csv")
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'payroll'" in capsys.readouterr().err
 
 
 def test_sample_data_is_reproducible(tmp_path):

@@ -85,7 +85,7 @@ REJECTIONS = {
     "missing column": (lambda f: f.drop(columns=["unit_code"], inplace=True), "required_column", "unit_code", None),
     "two survey years": (set_cell("survey_year", 7, "2023"), "one_wave_per_file", "survey_year", 9),
     "e-mail as identifier": (set_cell("respondent_id", 4, "jo.bloggs@example.gov.uk"), "pseudonymous_identifier", "respondent_id", 6),
-    "unknown grade": (set_cell("grade", 0, "G99"), "known_grade", "grade", 2),
+    "unknown grade": (set_cell("grade", 0, "G99"), "valid_code", "grade", 2),
 }
 
 
@@ -119,7 +119,8 @@ def test_rejection_message_names_file_rule_column_and_row(reference_loaded, tmp_
     assert run_cli("ingest", "people_survey", bad) == 1
     out = capsys.readouterr().out
     assert "bad.csv: rejected:" in out
-    assert "[valid_code] column B01, row 2: B01 has invalid value '-99'" in out
+    assert "[valid_code] column B01, row 2: B01 must be one of 1, 2, 3, 4, 5" in out
+    assert "found '-99'" in out
     assert bad.exists(), "a file outside the landing directory is copied, not moved"
 
 

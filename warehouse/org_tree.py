@@ -50,3 +50,11 @@ def ancestor_paths(units: pd.DataFrame) -> dict[str, list[str]]:
             node = parent_of.get(node)
         paths[unit] = list(reversed(chain))
     return paths
+
+
+def top_unit_code(connection: Connection) -> str:
+    """The organisation's code: the unit without a parent (sources without org_code use it)."""
+    units = table(connection.engine, "dim_org_unit")
+    row = connection.execute(sa.select(units.c.unit_code).where(units.c.parent_code.is_(None))
+                             .order_by(units.c.valid_from.desc()).limit(1)).first()
+    return row.unit_code if row else ""

@@ -1,7 +1,7 @@
-"""One module per landing source: how its headers map, how it is validated, how it loads."""
+"""One module per landing source: header mapping, contract rules (as GX expectations), loading."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
@@ -9,28 +9,54 @@ from sqlalchemy.engine import Connection
 
 from pipelines.problems import Problem
 
+SOURCE_NAMES = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
+
+
+def _no_problems(frame: pd.DataFrame, connection: Connection) -> list[Problem]:
+    return []
+
+
+def _no_helpers(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    return {}
+
+
+def _no_parameters(frame: pd.DataFrame, connection: Connection) -> dict:
+    return {}
+
 
 @dataclass(frozen=True)
 class Source:
     name: str
     canonical_name: Callable[[str], str | None]
-    validate: Callable[[pd.DataFrame, Connection], list[Problem]]
+    # The contract's rules as GX expectation configurations (written to expectations/<name>.json).
+    expectations: Callable[[], list[dict]]
     wave_of: Callable[[pd.DataFrame], str]
     # Writes the file's rows inside the caller's transaction; returns the staged survey wave id
     # for sources whose results are computed and published in later steps, else None.
     load: Callable[[Connection, pd.DataFrame, int], int | None]
+    # Values the suite reads at run time (known units, identifiers already delivered ...).
+    parameters: Callable[[pd.DataFrame, Connection], dict] = _no_parameters
+    # Helper columns computed before GX runs (date differences, unknown codes in lists ...).
+    derived_columns: Callable[[pd.DataFrame], dict[str, pd.Series]] = _no_helpers
+    # Rules GX cannot express (e.g. an org-unit tree without cycles).
+    structural_problems: Callable[[pd.DataFrame, Connection], list[Problem]] = field(default=_no_problems)
 
 
 def get_source(name: str) -> Source:
-    from pipelines.sources import org_units, people_survey, workforce
+    from pipelines.sources import exit_interviews, org_units, people_survey, pulse, stay_interviews, workforce
 
-    sources = {s.name: s for s in (org_units.SOURCE, workforce.SOURCE, people_survey.SOURCE)}
+    sources = {s.name: s for s in (org_units.SOURCE, workforce.SOURCE, people_survey.SOURCE, pulse.SOURCE,
+                                   exit_interviews.SOURCE, stay_interviews.SOURCE)}
     if name not in sources:
-        planned = {"pulse", "exit_interviews", "stay_interviews"}
-        if name in planned:
-            raise ValueError(f"source {name!r} is in the contract but not supported yet")
-        raise ValueError(f"unknown source {name!r}; choose from {', '.join(sorted(sources | dict.fromkeys(planned)))}")
+        raise ValueError(f"unknown source {name!r}; choose from {', '.join(SOURCE_NAMES)}")
     return sources[name]
 
 
-SOURCE_NAMES = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
+def validate(source: Source, frame: pd.DataFrame, connection: Connection) -> list[Problem]:
+    """Every contract rule for one file: the GX suite, then the structural checks."""
+    from pipelines.validation.gx_runner import run_suite
+
+    problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame))
+    if not problems:
+        problems = source.structural_problems(frame, connection)
+    return problems

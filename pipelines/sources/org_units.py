@@ -5,41 +5,52 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines import checks
 from pipelines.problems import Problem
 from pipelines.sources import Source
+from pipelines.sources.common import canonical_lower, dates, latest_date
+from pipelines.validation import expect
 from warehouse.db import table
 from warehouse.org_tree import find_cycle, units_in_force
 
 COLUMNS = ("unit_code", "unit_name", "parent_code", "level", "valid_from")
 
 
-def canonical_name(header: str) -> str | None:
-    name = header.strip().lower()
-    return name if name in COLUMNS else None
+def expectations() -> list[dict]:
+    return [
+        *expect.required("unit_code"), *expect.required("unit_name"), *expect.required("level"),
+        *expect.required("valid_from"), expect.column_exists("parent_code"),
+        expect.iso_date("valid_from"),
+        expectation_unique_unit_and_date(),
+        expect.known("parent_code", "known_parents", "known_parent_unit", "a parent unit that is neither in the file nor in the warehouse"),
+    ]
 
 
-def validate(frame: pd.DataFrame, connection: Connection) -> list[Problem]:
-    problems = checks.required_columns(frame, COLUMNS)
-    if problems:
-        return problems
-    for column in ("unit_code", "unit_name", "level", "valid_from"):
-        problems += checks.not_blank(frame, column)
-    problems += checks.iso_dates(frame, "valid_from")
-    key = frame["unit_code"] + "@" + frame["valid_from"]
-    problems += checks.unique(frame.assign(unit_and_date=key), "unit_and_date")
-    if problems:
-        return problems
-    as_of = pd.to_datetime(frame["valid_from"]).max().date()
-    existing = units_in_force(connection, as_of)
+def expectation_unique_unit_and_date() -> dict:
+    return expect.expectation("expect_compound_columns_to_be_unique", None, "unique_in_file",
+                              "each unit_code may appear once per valid_from", report_column="unit_code",
+                              column_list=["unit_code", "valid_from"])
+
+
+def _tree_after_load(frame: pd.DataFrame, connection: Connection) -> dict[str, str | None]:
+    """parent of every unit as the tree would stand after loading this file."""
+    as_of = latest_date(frame["valid_from"]) if "valid_from" in frame else None
+    existing = units_in_force(connection, as_of) if as_of else pd.DataFrame(columns=COLUMNS)
     parent_of = {r.unit_code: (r.parent_code or None) for r in existing.itertuples()}
-    latest_in_file = frame.sort_values("valid_from").drop_duplicates("unit_code", keep="last")
-    parent_of.update({r.unit_code: (r.parent_code or None) for r in latest_in_file.itertuples()})
-    problems += checks.known(frame, "parent_code", parent_of.keys(), "known_parent_unit", "parent units")
-    cycle = find_cycle(parent_of)
+    if {"unit_code", "parent_code", "valid_from"} <= set(frame.columns):
+        latest = frame.assign(_date=dates(frame["valid_from"])).sort_values("_date").drop_duplicates("unit_code", keep="last")
+        parent_of.update({r.unit_code: (r.parent_code or None) for r in latest.itertuples()})
+    return parent_of
+
+
+def parameters(frame: pd.DataFrame, connection: Connection) -> dict:
+    return {"known_parents": sorted(c for c in _tree_after_load(frame, connection) if c)}
+
+
+def structural_problems(frame: pd.DataFrame, connection: Connection) -> list[Problem]:
+    cycle = find_cycle(_tree_after_load(frame, connection))
     if cycle:
-        problems.append(Problem("tree_without_cycles", f"units form a cycle: {' -> '.join(cycle + cycle[:1])}", "parent_code"))
-    return problems
+        return [Problem("tree_without_cycles", f"units form a cycle: {' -> '.join(cycle + cycle[:1])}", "parent_code")]
+    return []
 
 
 def wave_of(frame: pd.DataFrame) -> str:
@@ -60,4 +71,5 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
     return None
 
 
-SOURCE = Source("org_units", canonical_name, validate, wave_of, load)
+SOURCE = Source("org_units", canonical_lower(COLUMNS), expectations, wave_of, load,
+                parameters=parameters, structural_problems=structural_problems)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines import checks, contract, reference
-from pipelines.problems import Problem, problem_at_rows
+from pipelines import contract, reference
 from pipelines.sources import Source
+from pipelines.sources.common import as_small_ints, records, text_columns
+from pipelines.validation import expect
 from warehouse import waves
 from warehouse.db import table
 from warehouse.org_tree import units_in_force
@@ -42,71 +42,39 @@ def org_tree_date(survey_year: int) -> dt.date:
     return dt.date(survey_year, 12, 31)
 
 
-def _text_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("text_")]
-
-
-def _reason_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("C02_")]
-
-
-def validate(frame: pd.DataFrame, connection: Connection) -> list[Problem]:
-    problems = checks.required_columns(frame, REQUIRED)
-    if problems:
-        return problems
+def expectations() -> list[dict]:
+    rules = []
     for column in REQUIRED:
-        problems += checks.not_blank(frame, column)
-    problems += checks.unique(frame, "respondent_id")
-    looks_personal = frame["respondent_id"].str.contains("@", regex=False)
-    if looks_personal.any():
-        problems.append(problem_at_rows(
-            "pseudonymous_identifier", "respondent_id looks like an e-mail address; identifiers must be pseudonymous",
-            "respondent_id", np.flatnonzero(looks_personal.to_numpy())))
-    problems += checks.single_value(frame, "survey_year")
-    problems += checks.single_value(frame, "org_code")
-    problems += checks.integer_range(frame, "survey_year", contract.FIRST_SURVEY_YEAR, dt.date.today().year)
-    for column, codes in contract.DEMOGRAPHIC_CODES.items():
-        if column in frame:
-            problems += checks.codes(frame, column, codes)
-    if "grade" in frame:
-        problems += checks.known(frame, "grade", reference.grade_codes(), "known_grade", "grades")
+        rules += expect.required(column)
+    rules += [expect.unique("respondent_id"), *expect.pseudonymous("respondent_id"),
+              expect.one_value("survey_year"), expect.one_value("org_code"),
+              expect.known("survey_year", "valid_survey_years", "survey_year_in_range",
+                           f"a survey year outside {contract.FIRST_SURVEY_YEAR}..the current year"),
+              expect.known("unit_code", "known_units", "known_unit", "a unit not in the org units in force at the end of the survey year"),
+              expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:")]
+    rules += [expect.codes(column, codes) for column, codes in contract.DEMOGRAPHIC_CODES.items()]
     for question in reference.question_bank():
-        if question.code in frame:
-            problems += checks.codes(frame, question.code, contract.SCALE_CODES[question.scale])
-            problems += _routing(frame, question)
-    for column in _reason_columns(frame):
-        problems += checks.codes(frame, column, (0, 1))
-    for column in _text_columns(frame):
-        problems += checks.max_length(frame, column, contract.MAX_TEXT_LENGTH)
-    if problems:
-        return problems
-    year = int(frame["survey_year"].iloc[0])
-    units = units_in_force(connection, org_tree_date(year))
-    problems += checks.known(frame, "unit_code", units["unit_code"], "known_unit",
-                             f"units (org units in force at the end of {year})")
-    return problems
+        rules.append(expect.codes(question.code, contract.SCALE_CODES[question.scale]))
+        if question.asked_if:
+            condition_code, condition_value = question.asked_if
+            rules.append(expect.blank_unless(question.code, condition_code, str(condition_value)))
+    rules += [expect.codes(f"C02_{reason}", (0, 1)) for reason in _reason_codes()]
+    rules.append(expect.text_columns_within_limit(contract.MAX_TEXT_LENGTH))
+    return rules
 
 
-def _routing(frame: pd.DataFrame, question: reference.Question) -> list[Problem]:
-    if question.asked_if is None:
-        return []
-    condition_code, condition_value = question.asked_if
-    answered = frame[question.code] != ""
-    condition_holds = frame[condition_code] == str(condition_value) if condition_code in frame else False
-    violates = answered & ~condition_holds
-    if violates.any():
-        return [problem_at_rows(
-            "routing", f"{question.code} is only asked when {condition_code} = {condition_value}, but is answered here",
-            question.code, np.flatnonzero(violates.to_numpy()))]
-    return []
+def parameters(frame: pd.DataFrame, connection: Connection) -> dict:
+    years = pd.to_numeric(frame["survey_year"], errors="coerce").dropna() if "survey_year" in frame else pd.Series([])
+    this_year = dt.date.today().year
+    year = int(years.max()) if len(years) and contract.FIRST_SURVEY_YEAR <= years.max() <= this_year else this_year
+    return {
+        "valid_survey_years": [str(y) for y in range(contract.FIRST_SURVEY_YEAR, this_year + 1)],
+        "known_units": list(units_in_force(connection, org_tree_date(year))["unit_code"]),
+    }
 
 
 def wave_of(frame: pd.DataFrame) -> str:
     return frame["survey_year"].iloc[0]
-
-
-def _as_small_ints(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.replace("", None)).astype("Int16")
 
 
 def response_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
@@ -118,20 +86,19 @@ def response_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
         "work_location": frame["work_location"].replace("", None) if "work_location" in frame else None,
     }
     for column in contract.DEMOGRAPHIC_CODES:
-        columns[column] = _as_small_ints(frame[column]) if column in frame else None
+        columns[column] = as_small_ints(frame[column]) if column in frame else None
     for question in reference.question_bank():
-        columns[question.column] = _as_small_ints(frame[question.code]) if question.code in frame else None
+        columns[question.column] = as_small_ints(frame[question.code]) if question.code in frame else None
     for reason in _reason_codes():
         name = f"C02_{reason}"
-        columns[name.lower()] = _as_small_ints(frame[name]) if name in frame else None
-    typed = pd.DataFrame({k: (v if v is not None else pd.Series(None, index=frame.index, dtype=object)) for k, v in columns.items()})
-    typed = typed.astype(object).where(typed.notna(), None)
-    return typed.to_dict("records")
+        columns[name.lower()] = as_small_ints(frame[name]) if name in frame else None
+    return records(pd.DataFrame({k: (v if v is not None else pd.Series(None, index=frame.index, dtype=object))
+                                 for k, v in columns.items()}))
 
 
 def comment_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
     records = []
-    for column in _text_columns(frame):
+    for column in text_columns(frame):
         answered = frame[frame[column] != ""]
         records += [
             {"wave_id": wave_id, "respondent_id": rid, "question": column, "text": text}
@@ -152,4 +119,4 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
     return wave_id
 
 
-SOURCE = Source("people_survey", canonical_name, validate, wave_of, load)
+SOURCE = Source("people_survey", canonical_name, expectations, wave_of, load, parameters=parameters)

@@ -5,39 +5,33 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines import checks, contract, reference
-from pipelines.problems import Problem
+from pipelines import contract, reference
 from pipelines.sources import Source
+from pipelines.sources.common import canonical_lower, latest_date, unit_codes_known_by
+from pipelines.validation import expect
 from warehouse.db import table
-from warehouse.org_tree import units_in_force
 
 COLUMNS = ("snapshot_date", "unit_code", "grade", "sex", "headcount")
 
 
-def canonical_name(header: str) -> str | None:
-    name = header.strip().lower()
-    return name if name in COLUMNS else None
+def expectations() -> list[dict]:
+    return [
+        *expect.required("snapshot_date"), *expect.required("unit_code"), *expect.required("headcount"),
+        expect.column_exists("grade"), expect.column_exists("sex"),
+        expect.iso_date("snapshot_date"), expect.one_value("snapshot_date"),
+        expect.pattern("headcount", r"^\d+$", "non_negative_count", "headcount must be a whole number, 0 or more"),
+        expect.codes("sex", contract.DEMOGRAPHIC_CODES["sex"]),
+        expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:"),
+        expect.expectation("expect_compound_columns_to_be_unique", None, "unique_in_file",
+                           "each unit_code, grade and sex may appear once per snapshot", report_column="unit_code",
+                           column_list=["unit_code", "grade", "sex"], ignore_row_if="never"),
+        expect.known("unit_code", "known_units", "known_unit", "a unit not in the org units in force on the snapshot date"),
+    ]
 
 
-def validate(frame: pd.DataFrame, connection: Connection) -> list[Problem]:
-    problems = checks.required_columns(frame, COLUMNS)
-    if problems:
-        return problems
-    for column in ("snapshot_date", "unit_code", "headcount"):
-        problems += checks.not_blank(frame, column)
-    problems += checks.iso_dates(frame, "snapshot_date")
-    problems += checks.single_value(frame, "snapshot_date")
-    problems += checks.integer_range(frame, "headcount", 0, 10_000_000)
-    problems += checks.codes(frame, "sex", contract.DEMOGRAPHIC_CODES["sex"])
-    problems += checks.known(frame, "grade", reference.grade_codes(), "known_grade", "grades")
-    cell = frame["unit_code"] + "|" + frame["grade"] + "|" + frame["sex"]
-    problems += checks.unique(frame.assign(unit_grade_sex=cell), "unit_grade_sex")
-    if problems:
-        return problems
-    snapshot = pd.Timestamp(frame["snapshot_date"].iloc[0]).date()
-    units = units_in_force(connection, snapshot)
-    problems += checks.known(frame, "unit_code", units["unit_code"], "known_unit", f"units (org units in force on {snapshot})")
-    return problems
+def parameters(frame: pd.DataFrame, connection: Connection) -> dict:
+    snapshot = latest_date(frame["snapshot_date"]) if "snapshot_date" in frame else None
+    return {"known_units": unit_codes_known_by(connection, snapshot) if snapshot else []}
 
 
 def wave_of(frame: pd.DataFrame) -> str:
@@ -56,4 +50,4 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
     return None
 
 
-SOURCE = Source("workforce", canonical_name, validate, wave_of, load)
+SOURCE = Source("workforce", canonical_lower(COLUMNS), expectations, wave_of, load, parameters=parameters)

@@ -1,0 +1,1 @@
+"""Validation: Great Expectations suites built from the data contracts, and their runner."""

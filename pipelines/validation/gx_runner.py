@@ -1,0 +1,109 @@
+"""Runs a source's Great Expectations suite on a landed file and turns failures into Problems.
+
+GX is imported here only, on first use, so the CLI and DAG parsing stay fast.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.contract import MAX_TEXT_LENGTH
+from pipelines.problems import MAX_ROWS_LISTED, Problem
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
+
+
+def suite_path(source: str) -> Path:
+    return EXPECTATIONS_DIR / f"{source}.json"
+
+
+@lru_cache(maxsize=None)
+def load_suite(source: str) -> dict:
+    return json.loads(suite_path(source).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _context():
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+@lru_cache(maxsize=None)
+def _validation_definition(source: str):
+    import great_expectations as gx
+
+    context = _context()
+    batch = (context.data_sources.add_pandas(f"{source}_files").add_dataframe_asset(source)
+             .add_batch_definition_whole_dataframe(f"{source}_file"))
+    definition = load_suite(source)
+    suite = context.suites.add(gx.ExpectationSuite(name=definition["name"], expectations=[
+        _expectation_object({**e, "meta": {**e["meta"], "order": i}}) for i, e in enumerate(definition["expectations"])]))
+    return context.validation_definitions.add(gx.ValidationDefinition(name=source, data=batch, suite=suite))
+
+
+def _expectation_object(config: dict):
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    return get_expectation_impl(config["type"])(**config["kwargs"], meta=config["meta"])
+
+
+def text_over_limit(frame: pd.DataFrame) -> pd.Series:
+    """Per row, the first free-text column longer than the contract allows (None if none)."""
+    flagged = pd.Series(None, index=frame.index, dtype=object)
+    for column in [c for c in frame.columns if c.startswith("text_")]:
+        too_long = frame[column].fillna("").str.len() > MAX_TEXT_LENGTH
+        flagged = flagged.where(~(too_long & flagged.isna()), column)
+    return flagged
+
+
+def validation_frame(frame: pd.DataFrame, source: str, derived: dict[str, pd.Series]) -> pd.DataFrame:
+    """The file's cells with blanks as nulls, every optional suite column present, helper columns added."""
+    data = frame.replace("", None)
+    referenced = {e["kwargs"].get("column") for e in load_suite(source)["expectations"]} - {None}
+    required = set(required_columns(source))
+    extra = {c: pd.Series(None, index=frame.index, dtype=object)
+             for c in sorted(referenced - required - set(data.columns) - set(derived)) if not c.startswith("_")}
+    derived = {"_text_over_limit": text_over_limit(data), **derived}
+    return pd.concat([data, pd.DataFrame(extra, index=frame.index), pd.DataFrame(derived, index=frame.index)], axis=1)
+
+
+def required_columns(source: str) -> list[str]:
+    return [e["kwargs"]["column"] for e in load_suite(source)["expectations"] if e["type"] == "expect_column_to_exist"]
+
+
+def first_values(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """`first_<column>`: the first row's value, for the one-value-per-file rules."""
+    return {f"first_{c}": [frame[c].iloc[0]] if len(frame) else [] for c in frame.columns}
+
+
+def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[str, pd.Series]) -> list[Problem]:
+    missing = [c for c in required_columns(source) if c not in frame.columns]
+    if missing:  # every other rule would fail for the same reason
+        return [Problem("required_column", f"required column {c} is missing", c) for c in missing]
+    data = validation_frame(frame, source, derived)
+    result = _validation_definition(source).run(
+        batch_parameters={"dataframe": data}, expectation_parameters={**first_values(frame), **parameters},
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_ROWS_LISTED},
+    )
+    failed = sorted((o for o in result.results if not o.success), key=lambda o: o.expectation_config.meta["order"])
+    return [_problem(o.expectation_config.meta, o.result) for o in failed]
+
+
+def _problem(meta: dict, result: dict) -> Problem:
+    message = meta["message"]
+    values = result.get("partial_unexpected_list") or []
+    if meta.get("show_value") and values:
+        message += f"; found {values[0]!r}"
+    indexes = [int(i) for i in (result.get("partial_unexpected_index_list") or [])]
+    count = int(result.get("unexpected_count") or len(indexes))
+    return Problem(rule=meta["rule"], message=message, column=meta.get("column"),
+                   rows=[i + 2 for i in indexes[:MAX_ROWS_LISTED]], count=count if indexes else 0)
