@@ -7,7 +7,7 @@ from typing import Callable
 from pipelines.config import Settings
 from pipelines.ingest import FileOutcome, load_file, validate_file
 from pipelines.survey_results import compute_wave_results, publish_wave
-from warehouse import waves
+from warehouse import load_log, waves
 from warehouse.db import forget_reflected_schema, get_engine, migrate
 from warehouse.reference_loader import load_reference_data
 
@@ -67,6 +67,7 @@ def _publish(engine, source: str, wave_id: int) -> list[int]:
     if source == "people_survey":
         return publish_wave(engine, wave_id)
     with engine.begin() as connection:
+        load_log.lock_source(connection, source)
         return waves.publish_wave(connection, wave_id)
 
 

@@ -15,7 +15,7 @@ from pipelines.config import Settings
 from pipelines.landing_csv import file_checksum, read_landed_csv
 from pipelines.problems import FileRejected, Problem, summarise
 from pipelines.sources import get_source, validate
-from warehouse import load_log
+from warehouse import load_log, waves
 from warehouse.db import get_engine
 
 
@@ -77,6 +77,22 @@ def quarantine(settings: Settings, outcome: FileOutcome) -> Path:
     return target
 
 
+def _known_delivery(connection, outcome: FileOutcome) -> bool:
+    """Mark a file seen before: 'unchanged' if it was taken in, 'staged' to resume an interrupted load."""
+    previous = load_log.previous_load(connection, outcome.source, outcome.checksum)
+    if previous is None:
+        return False
+    if previous.outcome == "staged":
+        wave_id = waves.staged_wave_of_load(connection, previous.load_id)
+        if wave_id is None:
+            return False
+        outcome.status, outcome.wave_id = "staged", wave_id
+        outcome.message = "resuming a load that was interrupted before it was published"
+        return True
+    outcome.status, outcome.message = "unchanged", "identical to a file already loaded"
+    return True
+
+
 def validate_file(settings: Settings, source_name: str, path: str | Path) -> FileOutcome:
     """Check one file against its contract. Unchanged re-deliveries are recognised by checksum."""
     source = get_source(source_name)
@@ -85,9 +101,7 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
     engine = get_engine(settings.warehouse_url)
     outcome = FileOutcome(source=source_name, path=str(path), checksum=checksum, status="valid")
     with engine.connect() as connection:
-        if load_log.already_loaded(connection, source_name, checksum):
-            outcome.status = "unchanged"
-            outcome.message = "identical to a file already loaded"
+        if _known_delivery(connection, outcome):
             return outcome
         extra_columns: list[str] = []
         try:
@@ -124,8 +138,8 @@ def load_file(settings: Settings, outcome: FileOutcome) -> FileOutcome:
     frame, _ = read_landed_csv(path, source.canonical_name)
     engine = get_engine(settings.warehouse_url)
     with engine.begin() as connection:
-        if load_log.already_loaded(connection, outcome.source, outcome.checksum):
-            outcome.status, outcome.message = "unchanged", "identical to a file already loaded"
+        load_log.lock_source(connection, outcome.source)
+        if _known_delivery(connection, outcome):  # another process took it in since we validated
             return outcome
         staged_or_loaded = "loaded"
         load_id = load_log.record(connection, source=outcome.source, file_name=path.name, checksum=outcome.checksum,

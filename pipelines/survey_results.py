@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 from pipelines import disclosure, significance
 from pipelines.sources.people_survey import org_tree_date
 from pipelines.survey_measures import compute_measures
-from warehouse import waves
+from warehouse import load_log, waves
 from warehouse.db import table
 from warehouse.org_tree import units_in_force
 
@@ -33,7 +33,10 @@ def benchmarks_for_year(connection: Connection, survey_year: int) -> pd.DataFram
 def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
     """Compute and store the results of a staged wave (replacing any earlier attempt). Returns rows."""
     with engine.begin() as connection:
+        load_log.lock_source(connection, "people_survey")
         wave = waves.wave_row(connection, wave_id)
+        if wave.status != "staged":
+            return 0  # another run already computed and published it
         responses = pd.read_sql(sa.select(table(engine, "raw_survey_response"))
                                 .where(table(engine, "raw_survey_response").c.wave_id == wave_id), connection)
         units = units_in_force(connection, org_tree_date(wave.survey_year))
@@ -89,8 +92,11 @@ def _with_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
 def publish_wave(engine: Engine, wave_id: int) -> list[int]:
     """Make a computed wave current, then refresh the year-on-year changes it takes part in."""
     with engine.begin() as connection:
+        load_log.lock_source(connection, "people_survey")
         replaced = waves.publish_wave(connection, wave_id)
         wave = waves.wave_row(connection, wave_id)
+        if wave.status != "current":
+            return replaced
         ordered = waves.current_waves(connection, wave.source, wave.org_code)
         ids = [w.wave_id for w in ordered]
         position = ids.index(wave_id)

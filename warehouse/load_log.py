@@ -12,11 +12,21 @@ from warehouse.db import table
 TAKEN_IN = ("loaded", "replaced")
 
 
-def already_loaded(connection: Connection, source: str, checksum: str) -> bool:
+def previous_load(connection: Connection, source: str, checksum: str):
+    """The most relevant earlier load of this exact file: taken in, else one left half-way ('staged')."""
     log = table(connection.engine, "load_log")
-    found = connection.execute(sa.select(log.c.load_id).where(
-        log.c.source == source, log.c.checksum == checksum, log.c.outcome.in_(TAKEN_IN)).limit(1)).first()
-    return found is not None
+    rows = connection.execute(sa.select(log.c.load_id, log.c.outcome).where(
+        log.c.source == source, log.c.checksum == checksum, log.c.outcome.in_(TAKEN_IN + ("staged",)))
+        .order_by(log.c.load_id.desc())).all()
+    taken = [r for r in rows if r.outcome in TAKEN_IN]
+    return taken[0] if taken else (rows[0] if rows else None)
+
+
+def lock_source(connection: Connection, source: str) -> None:
+    """Serialise writers of one source until this transaction ends (a row lock on PostgreSQL,
+    the database write lock on SQLite). Call it first, before any read the writer relies on."""
+    lock = table(connection.engine, "ingest_lock")
+    connection.execute(sa.update(lock).where(lock.c.source == source).values(locked_at=dt.datetime.now(dt.timezone.utc)))
 
 
 def record(connection: Connection, *, source: str, file_name: str, checksum: str, outcome: str,

@@ -51,7 +51,7 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     waves = table(connection.engine, "survey_wave")
     load_log = table(connection.engine, "load_log")
     row = wave_row(connection, wave_id)
-    if row.status == "current":
+    if row.status != "staged":  # already published, or superseded by a later delivery
         return []
     others = connection.execute(sa.select(waves.c.wave_id, waves.c.status, waves.c.load_id).where(
         waves.c.source == row.source, waves.c.org_code == row.org_code, waves.c.wave == row.wave,
@@ -67,6 +67,12 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     connection.execute(sa.update(waves).where(waves.c.wave_id == wave_id).values(status="current", published_at=_now()))
     connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="loaded"))
     return replaced
+
+
+def staged_wave_of_load(connection: Connection, load_id: int) -> int | None:
+    waves = table(connection.engine, "survey_wave")
+    row = connection.execute(sa.select(waves.c.wave_id).where(waves.c.load_id == load_id, waves.c.status == "staged")).first()
+    return row.wave_id if row else None
 
 
 def current_waves(connection: Connection, source: str, org_code: str) -> list:

@@ -34,6 +34,8 @@ class Source:
     # Writes the file's rows inside the caller's transaction; returns the staged survey wave id
     # for sources whose results are computed and published in later steps, else None.
     load: Callable[[Connection, pd.DataFrame, int], int | None]
+    # The file's pseudonymous identifier column, checked through derived helper columns only.
+    identifier: str | None = None
     # Values the suite reads at run time (known units, identifiers already delivered ...).
     parameters: Callable[[pd.DataFrame, Connection], dict] = _no_parameters
     # Helper columns computed before GX runs (date differences, unknown codes in lists ...).
@@ -56,7 +58,8 @@ def validate(source: Source, frame: pd.DataFrame, connection: Connection) -> lis
     """Every contract rule for one file: the GX suite, then the structural checks."""
     from pipelines.validation.gx_runner import run_suite
 
-    problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame))
+    problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame),
+                         source.identifier)
     if not problems:
         problems = source.structural_problems(frame, connection)
     return problems

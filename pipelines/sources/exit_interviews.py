@@ -23,11 +23,10 @@ MAX_DAYS_FROM_LEAVING = 90
 
 
 def expectations() -> list[dict]:
-    rules = []
-    for column in REQUIRED:
+    rules = expect.identifier("leaver_id", across_deliveries=True)
+    for column in REQUIRED[1:]:
         rules += expect.required(column)
     rules += [
-        expect.unique("leaver_id"), expect.unique_across_deliveries("leaver_id"), *expect.pseudonymous("leaver_id"),
         expect.iso_date("interview_date"), expect.iso_date("leaving_date"),
         expect.derived_between("_days_from_leaving", "interview_date", "interview_near_leaving",
                                f"interview_date must be within {MAX_DAYS_FROM_LEAVING} days of leaving_date",
@@ -57,7 +56,7 @@ def derived_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
 def parameters(frame: pd.DataFrame, connection: Connection) -> dict:
     latest = latest_date(optional(frame, "leaving_date"))
     return {"known_units": unit_codes_known_by(connection, latest),
-            "loaded_leaver_id": loaded_identifiers(connection, "raw_exit_interview", "leaver_id", frame)}
+            "already_delivered_ids": loaded_identifiers(connection, "raw_exit_interview", "leaver_id", frame)}
 
 
 def wave_of(frame: pd.DataFrame) -> str:
@@ -81,4 +80,4 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
 
 
 SOURCE = Source("exit_interviews", canonical_lower(REQUIRED + OPTIONAL), expectations, wave_of, load,
-                parameters=parameters, derived_columns=derived_columns)
+                identifier="leaver_id", parameters=parameters, derived_columns=derived_columns)

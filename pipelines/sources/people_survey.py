@@ -43,11 +43,10 @@ def org_tree_date(survey_year: int) -> dt.date:
 
 
 def expectations() -> list[dict]:
-    rules = []
-    for column in REQUIRED:
+    rules = expect.identifier("respondent_id")
+    for column in REQUIRED[1:]:
         rules += expect.required(column)
-    rules += [expect.unique("respondent_id"), *expect.pseudonymous("respondent_id"),
-              expect.one_value("survey_year"), expect.one_value("org_code"),
+    rules += [expect.one_value("survey_year"), expect.one_value("org_code"),
               expect.known("survey_year", "valid_survey_years", "survey_year_in_range",
                            f"a survey year outside {contract.FIRST_SURVEY_YEAR}..the current year"),
               expect.known("unit_code", "known_units", "known_unit", "a unit not in the org units in force at the end of the survey year"),
@@ -119,4 +118,5 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
     return wave_id
 
 
-SOURCE = Source("people_survey", canonical_name, expectations, wave_of, load, parameters=parameters)
+SOURCE = Source("people_survey", canonical_name, expectations, wave_of, load, identifier="respondent_id",
+                parameters=parameters)

@@ -46,11 +46,10 @@ def fieldwork_start(pulse_id: str) -> dt.date | None:
 
 
 def expectations() -> list[dict]:
-    rules = []
-    for column in REQUIRED:
+    rules = expect.identifier("respondent_id")
+    for column in REQUIRED[1:]:
         rules += expect.required(column)
     rules += [
-        expect.unique("respondent_id"), *expect.pseudonymous("respondent_id"),
         expect.pattern("pulse_id", r"^\d{4}-(0[1-9]|1[0-2])$", "pulse_id_format", "pulse_id must be YYYY-MM (fieldwork start)"),
         expect.one_value("pulse_id"),
         expect.iso_date("response_date"),
@@ -108,4 +107,5 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
     return wave_id
 
 
-SOURCE = Source("pulse", canonical_name, expectations, wave_of, load, parameters=parameters, derived_columns=derived_columns)
+SOURCE = Source("pulse", canonical_name, expectations, wave_of, load, identifier="respondent_id",
+                parameters=parameters, derived_columns=derived_columns)

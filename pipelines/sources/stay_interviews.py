@@ -21,11 +21,10 @@ OPTIONAL = ("grade", "stay_factors", "leave_risks", "intent_12m")
 
 
 def expectations() -> list[dict]:
-    rules = []
-    for column in REQUIRED:
+    rules = expect.identifier("interview_id", across_deliveries=True)
+    for column in REQUIRED[1:]:
         rules += expect.required(column)
     rules += [
-        expect.unique("interview_id"), expect.unique_across_deliveries("interview_id"), *expect.pseudonymous("interview_id"),
         expect.iso_date("interview_date"),
         expect.known("unit_code", "known_units", "known_unit", "a unit not in the org units by the interview date"),
         expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:"),
@@ -48,7 +47,7 @@ def derived_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
 def parameters(frame: pd.DataFrame, connection: Connection) -> dict:
     return {"known_units": unit_codes_known_by(connection, latest_date(optional(frame, "interview_date"))),
-            "loaded_interview_id": loaded_identifiers(connection, "raw_stay_interview", "interview_id", frame)}
+            "already_delivered_ids": loaded_identifiers(connection, "raw_stay_interview", "interview_id", frame)}
 
 
 def wave_of(frame: pd.DataFrame) -> str:
@@ -70,4 +69,4 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
 
 
 SOURCE = Source("stay_interviews", canonical_lower(REQUIRED + OPTIONAL), expectations, wave_of, load,
-                parameters=parameters, derived_columns=derived_columns)
+                identifier="interview_id", parameters=parameters, derived_columns=derived_columns)

@@ -41,13 +41,26 @@ def known(column: str, parameter: str, rule: str, what: str) -> dict:
                        show_value=True, value_set={"$PARAMETER": parameter})
 
 
-def unique(column: str) -> dict:
-    return expectation("expect_column_values_to_be_unique", column, "unique_in_file", f"{column} values must be unique in the file")
-
-
-def unique_across_deliveries(column: str) -> dict:
-    return expectation("expect_column_values_to_not_be_in_set", column, "unique_across_deliveries",
-                       f"{column} was already delivered in an earlier file", value_set={"$PARAMETER": f"loaded_{column}"})
+def identifier(column: str, across_deliveries: bool = False) -> list[dict]:
+    """Rules for a pseudonymous identifier, checked on helper columns the runner derives from it,
+    so that GX results and Data Docs never hold an identifier (which, if the rule is broken, may
+    be an e-mail address or a name)."""
+    rules = [
+        *required(column),
+        expectation("expect_column_values_to_be_unique", "_id_digest", "unique_in_file",
+                    f"{column} values must be unique in the file", report_column=column),
+        expectation("expect_column_values_to_be_in_set", "_id_looks_like_email", "pseudonymous_identifier",
+                    f"{column} looks like an e-mail address; identifiers must be pseudonymous",
+                    report_column=column, value_set=[False]),
+        expectation("expect_column_values_to_be_in_set", "_id_looks_like_name", "pseudonymous_identifier",
+                    f"{column} looks like a person's name; identifiers must be pseudonymous",
+                    report_column=column, value_set=[False]),
+    ]
+    if across_deliveries:
+        rules.append(expectation("expect_column_values_to_be_in_set", "_id_already_delivered", "unique_across_deliveries",
+                                 f"{column} was already delivered in an earlier file", report_column=column,
+                                 value_set=[False]))
+    return rules
 
 
 def one_value(column: str) -> dict:
@@ -64,15 +77,6 @@ def iso_date(column: str) -> dict:
 
 def pattern(column: str, regex: str, rule: str, message: str, show_value: bool = True) -> dict:
     return expectation("expect_column_values_to_match_regex", column, rule, message, show_value=show_value, regex=regex)
-
-
-def pseudonymous(column: str) -> list[dict]:
-    return [
-        expectation("expect_column_values_to_not_match_regex", column, "pseudonymous_identifier",
-                    f"{column} looks like an e-mail address; identifiers must be pseudonymous", regex="@"),
-        expectation("expect_column_values_to_not_match_regex", column, "pseudonymous_identifier",
-                    f"{column} looks like a person's name; identifiers must be pseudonymous", regex=NAME_LIKE),
-    ]
 
 
 def blank_unless(column: str, condition_column: str, condition_value: str, rule: str = "routing") -> dict:
@@ -101,5 +105,6 @@ def text_columns_within_limit(limit: int) -> dict:
     return derived_is_blank("_text_over_limit", "text_*", "text_length", f"free text is longer than {limit} characters")
 
 
-def suite(name: str, expectations: list[dict]) -> dict:
-    return {"name": name, "expectations": expectations, "meta": {"generated_by": "pipelines/validation/suites.py"}}
+def suite(name: str, expectations: list[dict], identifier_column: str | None) -> dict:
+    return {"name": name, "expectations": expectations,
+            "meta": {"generated_by": "pipelines/validation/suites.py", "identifier": identifier_column}}

@@ -4,6 +4,7 @@ GX is imported here only, on first use, so the CLI and DAG parsing stay fast.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from functools import lru_cache
@@ -13,6 +14,7 @@ import pandas as pd
 
 from pipelines.contract import MAX_TEXT_LENGTH
 from pipelines.problems import MAX_ROWS_LISTED, Problem
+from pipelines.validation.expect import NAME_LIKE
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
 
@@ -85,10 +87,24 @@ def first_values(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {f"first_{c}": [frame[c].iloc[0]] if len(frame) else [] for c in frame.columns}
 
 
-def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[str, pd.Series]) -> list[Problem]:
+def identifier_helpers(values: pd.Series, already_delivered: list[str]) -> dict[str, pd.Series]:
+    """Facts about an identifier column that GX checks instead of the identifiers themselves."""
+    text = values.fillna("")
+    return {
+        "_id_digest": text.map(lambda v: hashlib.sha256(v.encode()).hexdigest()[:16] if v else None),
+        "_id_looks_like_email": text.str.contains("@", regex=False),
+        "_id_looks_like_name": text.str.fullmatch(NAME_LIKE),
+        "_id_already_delivered": text.isin(set(already_delivered)),
+    }
+
+
+def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[str, pd.Series],
+              identifier: str | None = None) -> list[Problem]:
     missing = [c for c in required_columns(source) if c not in frame.columns]
     if missing:  # every other rule would fail for the same reason
         return [Problem("required_column", f"required column {c} is missing", c) for c in missing]
+    if identifier:
+        derived = {**derived, **identifier_helpers(frame[identifier], parameters.pop("already_delivered_ids", []))}
     data = validation_frame(frame, source, derived)
     result = _validation_definition(source).run(
         batch_parameters={"dataframe": data}, expectation_parameters={**first_values(frame), **parameters},

@@ -16,7 +16,8 @@ from pipelines.validation.gx_runner import suite_path
 
 
 def build_suite(source: str) -> dict:
-    return suite(f"{source}_contract", get_source(source).expectations())
+    definition = get_source(source)
+    return suite(f"{source}_contract", definition.expectations(), definition.identifier)
 
 
 def rendered(source: str) -> str:
