@@ -39,15 +39,43 @@ def cmd_ingest(args) -> int:
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], indent=2))
     else:
-        for outcome in outcomes:
-            detail = f"rejected: {outcome.message}" if outcome.status == "rejected" else outcome.status
-            if outcome.status == "loaded":
-                detail += f" ({outcome.rows} rows, wave {outcome.wave})"
-            _say(f"{outcome.file_name}: {detail}")
-            if outcome.status == "rejected":
-                for problem in outcome.problems[1:6]:
-                    _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
-                _say(f"    report: {outcome.report_path}")
+        _print_outcomes(outcomes)
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _print_outcomes(outcomes) -> None:
+    for outcome in outcomes:
+        detail = f"rejected: {outcome.message}" if outcome.status == "rejected" else outcome.status
+        if outcome.status == "loaded":
+            detail += f" ({outcome.rows} rows, wave {outcome.wave})"
+        _say(f"{outcome.file_name}: {detail}")
+        if outcome.status == "rejected":
+            for problem in outcome.problems[1:6]:
+                _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
+            _say(f"    report: {outcome.report_path}")
+
+
+def cmd_quarantine_list(args) -> int:
+    from pipelines.quarantine import list_quarantined
+
+    entries = list_quarantined(load_settings())
+    if not entries:
+        _say("the quarantine is empty")
+    for entry in entries:
+        _say(f"{entry.source}/{entry.path.name}  (quarantined {entry.quarantined_at})\n    {entry.reason}")
+    return 0
+
+
+def cmd_quarantine_retry(args) -> int:
+    from pipelines import flow
+    from pipelines.quarantine import release_for_retry
+
+    settings = load_settings()
+    flow.initialise_warehouse(settings)
+    source, landed = release_for_retry(settings, args.file)
+    _say(f"moved back to {landed}; ingesting")
+    outcomes = flow.ingest(settings, source, [str(landed)], progress=_say)
+    _print_outcomes(outcomes)
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
 
 
@@ -114,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--json", action="store_true", help="print a machine-readable result")
     ingest.set_defaults(run=cmd_ingest)
+
+    quarantine = commands.add_parser("quarantine", help="rejected files and their reports")
+    quarantine_commands = quarantine.add_subparsers(dest="quarantine_command", required=True)
+    quarantine_commands.add_parser("list", help="list quarantined files and why").set_defaults(run=cmd_quarantine_list)
+    retry = quarantine_commands.add_parser("retry", help="move a fixed file back to landing and ingest it now")
+    retry.add_argument("file", metavar="FILE", help="quarantined file name or path (see `culture quarantine list`)")
+    retry.set_defaults(run=cmd_quarantine_retry)
 
     sample = commands.add_parser("sample-data", help="write a synthetic organisation into a landing directory")
     sample.add_argument("directory", metavar="DIR")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.landing_csv import file_checksum, read_landed_csv
 from pipelines.problems import FileRejected, Problem, summarise
+from pipelines.quarantine import quarantine_file
 from pipelines.sources import get_source, validate
 from warehouse import load_log, waves
 from warehouse.db import get_engine
@@ -61,22 +61,6 @@ def _write_report(settings: Settings, outcome: FileOutcome, extra_columns: list[
     return str(target)
 
 
-def quarantine(settings: Settings, outcome: FileOutcome) -> Path:
-    """Move a rejected landed file (copy one from elsewhere) with its report into quarantine."""
-    source_path = Path(outcome.path)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    target_dir = settings.quarantine_dir / outcome.source
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{stamp}-{source_path.name}"
-    if source_path.resolve().is_relative_to(settings.landing_dir):
-        shutil.move(source_path, target)
-    else:
-        shutil.copy2(source_path, target)
-    if outcome.report_path:
-        shutil.copy2(outcome.report_path, target.with_name(target.name + ".report.json"))
-    return target
-
-
 def _known_delivery(connection, outcome: FileOutcome) -> bool:
     """Mark a file seen before: 'unchanged' if it was taken in, 'staged' to resume an interrupted load."""
     previous = load_log.previous_load(connection, outcome.source, outcome.checksum)
@@ -118,7 +102,7 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
         outcome.message = summarise(problems)
     outcome.report_path = _write_report(settings, outcome, extra_columns)
     if outcome.status == "rejected":
-        quarantined = quarantine(settings, outcome)
+        quarantined = quarantine_file(settings, source_name, path, outcome.report_path)
         outcome.message += f" — quarantined as {quarantined}"
         with engine.begin() as connection:
             load_log.record(connection, source=source_name, file_name=path.name, checksum=checksum,

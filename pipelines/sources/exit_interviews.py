@@ -34,7 +34,7 @@ def expectations() -> list[dict]:
         expect.known("unit_code", "known_units", "known_unit", "a unit not in the org units by the leaving date"),
         expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:"),
         *[expect.codes(c, contract.DEMOGRAPHIC_CODES[c]) for c in ("sex", "ethnicity", "long_term_health", "employment_type")],
-        expect.pattern("tenure_years", r"^(60(\.0+)?|[1-5]?\d(\.\d+)?)$", "number_in_range", "tenure_years must be a number from 0 to 60"),
+        expect.pattern("tenure_years", r"^(?:60(?:\.0+)?|[1-5]?\d(?:\.\d+)?)$", "number_in_range", "tenure_years must be a number from 0 to 60"),
         expect.codes("leaving_type", LEAVING_TYPES),
         expect.required_when("primary_reason", "leaving_type", ["1", "4"]),
         expect.codes("primary_reason", leaving_reason_codes(), "a reason code from leaving_reasons.csv:"),

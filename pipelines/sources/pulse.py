@@ -50,7 +50,7 @@ def expectations() -> list[dict]:
     for column in REQUIRED[1:]:
         rules += expect.required(column)
     rules += [
-        expect.pattern("pulse_id", r"^\d{4}-(0[1-9]|1[0-2])$", "pulse_id_format", "pulse_id must be YYYY-MM (fieldwork start)"),
+        expect.pattern("pulse_id", r"^\d{4}-(?:0[1-9]|1[0-2])$", "pulse_id_format", "pulse_id must be YYYY-MM (fieldwork start)"),
         expect.one_value("pulse_id"),
         expect.iso_date("response_date"),
         expect.derived_between("_days_into_fieldwork", "response_date", "fieldwork_window",

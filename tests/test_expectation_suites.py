@@ -1,0 +1,45 @@
+"""The GX suites in expectations/ are generated from the contract code and must be up to date."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines.sources import SOURCE_NAMES
+from pipelines.validation.gx_runner import suite_path
+from pipelines.validation.suites import rendered
+
+
+@pytest.mark.parametrize("source", SOURCE_NAMES)
+def test_committed_suite_matches_the_contract_code(source):
+    assert suite_path(source).read_text(encoding="utf-8") == rendered(source), (
+        f"expectations/{source}.json is stale: run `python -m pipelines.validation.suites` and commit it")
+
+
+@pytest.mark.parametrize("source", SOURCE_NAMES)
+def test_every_expectation_names_a_rule_and_a_message(source):
+    suite = json.loads(suite_path(source).read_text(encoding="utf-8"))
+    assert suite["expectations"]
+    for expectation in suite["expectations"]:
+        assert expectation["meta"]["rule"] and expectation["meta"]["message"], expectation
+
+
+def test_people_survey_suite_covers_every_question_and_routing_rule():
+    from pipelines.reference import question_bank
+
+    suite = json.loads(suite_path("people_survey").read_text(encoding="utf-8"))
+    coded = {e["kwargs"]["column"] for e in suite["expectations"] if e["meta"]["rule"] == "valid_code"}
+    routed = {e["kwargs"]["column"] for e in suite["expectations"] if e["meta"]["rule"] == "routing"}
+    assert {q.code for q in question_bank()} <= coded
+    assert routed == {q.code for q in question_bank() if q.asked_if}
+
+
+def test_identifiers_and_free_text_never_reach_gx_directly():
+    for source in SOURCE_NAMES:
+        suite = json.loads(suite_path(source).read_text(encoding="utf-8"))
+        checked = {e["kwargs"].get("column") for e in suite["expectations"] if e["type"] != "expect_column_to_exist"}
+        checked |= {c for e in suite["expectations"] for c in e["kwargs"].get("column_list", [])}
+        identifier = suite["meta"]["identifier"]
+        assert identifier is None or identifier not in checked - {None} or all(
+            e["type"] == "expect_column_values_to_not_be_null" for e in suite["expectations"] if e["kwargs"].get("column") == identifier)
+        assert not any(c and c.startswith("text_") for c in checked)
