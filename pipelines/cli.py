@@ -53,6 +53,8 @@ def _print_outcomes(outcomes) -> None:
             for problem in outcome.problems[1:6]:
                 _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
             _say(f"    report: {outcome.report_path}")
+            if outcome.data_docs:
+                _say(f"    data docs: {outcome.data_docs}")
 
 
 def cmd_quarantine_list(args) -> int:

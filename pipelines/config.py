@@ -29,6 +29,10 @@ class Settings:
         return self.var_dir / "reports"
 
     @property
+    def data_docs_dir(self) -> Path:
+        return self.var_dir / "data_docs"
+
+    @property
     def airflow_home(self) -> Path:
         return self.var_dir / "airflow"
 

@@ -15,6 +15,7 @@ from pipelines.landing_csv import file_checksum, read_landed_csv
 from pipelines.problems import FileRejected, Problem, summarise
 from pipelines.quarantine import quarantine_file
 from pipelines.sources import get_source, validate
+from pipelines.validation.gx_runner import DataDocsTarget
 from warehouse import load_log, waves
 from warehouse.db import get_engine
 
@@ -30,6 +31,7 @@ class FileOutcome:
     rows: int | None = None
     wave_id: int | None = None
     report_path: str | None = None
+    data_docs: str | None = None
     problems: list[dict] = field(default_factory=list)
 
     @property
@@ -54,7 +56,7 @@ def _write_report(settings: Settings, outcome: FileOutcome, extra_columns: list[
     report = {
         "file": outcome.path, "source": outcome.source, "checksum_sha256": outcome.checksum,
         "status": outcome.status, "rows": outcome.rows, "wave": outcome.wave,
-        "ignored_extra_columns": extra_columns, "problems": outcome.problems,
+        "ignored_extra_columns": extra_columns, "problems": outcome.problems, "data_docs": outcome.data_docs,
         "validated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     target.write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -90,7 +92,9 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
         extra_columns: list[str] = []
         try:
             frame, extra_columns = read_landed_csv(path, source.canonical_name)
-            problems: list[Problem] = validate(source, frame, connection)
+            docs = DataDocsTarget(settings.data_docs_dir, f"{path.stem}-{checksum[:12]}")
+            problems: list[Problem] = validate(source, frame, connection, docs)
+            outcome.data_docs = docs.page
             outcome.rows = len(frame)
             if not problems:
                 outcome.wave = source.wave_of(frame)

@@ -166,3 +166,28 @@ def test_property_a_file_loads_exactly_or_changes_nothing(sqlite_property_wareho
 def sqlite_property_warehouse(tmp_path_factory) -> Settings:
     root = tmp_path_factory.mktemp("property")
     return prepared(f"sqlite:///{root / 'w.db'}", root)
+
+
+def test_reports_and_data_docs_never_hold_identifiers_or_free_text(ready):
+    planted_email = "sarah.jenkins@agency.example"
+    planted_text = "Sarah Jenkins in Team 4 shouts at me every day"
+    frame = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    frame.loc[0, "respondent_id"] = planted_email
+    frame.loc[1, "respondent_id"] = "Sarah Jenkins"
+    frame.loc[2, "text_bullying_harassment"] = planted_text + " " + "x" * 5000
+    frame.loc[3, "B01"] = "NA"
+    path = ready.var_dir / "planted.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    outcome, = flow.ingest(ready, "people_survey", [str(path)])
+    assert outcome.status == "rejected"
+    assert {"pseudonymous_identifier", "text_length", "valid_code"} <= {p["rule"] for p in outcome.problems}
+    assert outcome.data_docs and Path(outcome.data_docs).exists()
+    published = [p for p in (ready.var_dir / "data_docs").rglob("*") if p.is_file()]
+    published += [Path(outcome.report_path)]
+    assert len(published) > 2
+    for file in published:
+        content = file.read_text(encoding="utf-8", errors="ignore")
+        for secret in (planted_email, "Sarah Jenkins", "shouts at me"):
+            assert secret not in content, f"{secret!r} leaked into {file}"
+    assert "'NA'" in Path(outcome.report_path).read_text() or "NA" in outcome.message

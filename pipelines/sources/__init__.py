@@ -54,12 +54,15 @@ def get_source(name: str) -> Source:
     return sources[name]
 
 
-def validate(source: Source, frame: pd.DataFrame, connection: Connection) -> list[Problem]:
-    """Every contract rule for one file: the GX suite, then the structural checks."""
+def validate(source: Source, frame: pd.DataFrame, connection: Connection, docs=None) -> list[Problem]:
+    """Every contract rule for one file: the GX suite, then the structural checks.
+
+    `docs` (a gx_runner.DataDocsTarget) asks for GX Data Docs of the run.
+    """
     from pipelines.validation.gx_runner import run_suite
 
     problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame),
-                         source.identifier)
+                         source.identifier, docs)
     if not problems:
         problems = source.structural_problems(frame, connection)
     return problems

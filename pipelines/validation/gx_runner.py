@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,19 @@ from pipelines.problems import MAX_ROWS_LISTED, Problem
 from pipelines.validation.expect import NAME_LIKE
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
+
+
+@dataclass
+class DataDocsTarget:
+    """Where to render GX Data Docs for one file's validation, and (after the run) its page."""
+    directory: Path
+    run_name: str
+    page: str | None = None
+
+
+def _data_docs_page(docs: DataDocsTarget) -> str | None:
+    pages = sorted((docs.directory / "validations").glob(f"*/{docs.run_name}/*/*.html"))
+    return str(pages[-1]) if pages else None
 
 
 def suite_path(source: str) -> Path:
@@ -40,16 +54,32 @@ def _context():
 
 
 @lru_cache(maxsize=None)
-def _validation_definition(source: str):
+def _checkpoint(source: str, docs_dir: str | None):
+    """A checkpoint that validates one file and, given a directory, renders GX Data Docs there."""
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
 
     context = _context()
-    batch = (context.data_sources.add_pandas(f"{source}_files").add_dataframe_asset(source)
+    # GX names may not contain '/': one set of objects per docs directory, keyed by a digest.
+    key = hashlib.sha256((docs_dir or "").encode()).hexdigest()[:8]
+    name = f"{source}-{key}"
+    batch = (context.data_sources.add_pandas(f"{name}_files").add_dataframe_asset(source)
              .add_batch_definition_whole_dataframe(f"{source}_file"))
     definition = load_suite(source)
-    suite = context.suites.add(gx.ExpectationSuite(name=definition["name"], expectations=[
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{definition['name']}-{key}", expectations=[
         _expectation_object({**e, "meta": {**e["meta"], "order": i}}) for i, e in enumerate(definition["expectations"])]))
-    return context.validation_definitions.add(gx.ValidationDefinition(name=source, data=batch, suite=suite))
+    validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    actions = []
+    if docs_dir:
+        site_name = f"site-{key}"
+        if site_name not in (context.get_site_names() or []):
+            context.add_data_docs_site(site_name=site_name, site_config={
+                "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir}})
+        actions.append(UpdateDataDocsAction(name="data_docs", site_names=[site_name]))
+    return context.checkpoints.add(gx.Checkpoint(
+        name=name, validation_definitions=[validation], actions=actions,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_ROWS_LISTED}))
 
 
 def _expectation_object(config: dict):
@@ -99,17 +129,22 @@ def identifier_helpers(values: pd.Series, already_delivered: list[str]) -> dict[
 
 
 def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[str, pd.Series],
-              identifier: str | None = None) -> list[Problem]:
+              identifier: str | None = None, docs: DataDocsTarget | None = None) -> list[Problem]:
     missing = [c for c in required_columns(source) if c not in frame.columns]
     if missing:  # every other rule would fail for the same reason
         return [Problem("required_column", f"required column {c} is missing", c) for c in missing]
     if identifier:
         derived = {**derived, **identifier_helpers(frame[identifier], parameters.pop("already_delivered_ids", []))}
     data = validation_frame(frame, source, derived)
-    result = _validation_definition(source).run(
-        batch_parameters={"dataframe": data}, expectation_parameters={**first_values(frame), **parameters},
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_ROWS_LISTED},
-    )
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    checkpoint = _checkpoint(source, str(docs.directory) if docs else None)
+    run = checkpoint.run(batch_parameters={"dataframe": data},
+                         expectation_parameters={**first_values(frame), **parameters},
+                         run_id=RunIdentifier(run_name=docs.run_name if docs else source))
+    result = next(iter(run.run_results.values()))
+    if docs:
+        docs.page = _data_docs_page(docs)
     failed = sorted((o for o in result.results if not o.success), key=lambda o: o.expectation_config.meta["order"])
     return [_problem(o.expectation_config.meta, o.result) for o in failed]
 
