@@ -140,3 +140,14 @@ def test_header_case_spaces_and_extra_columns_are_accepted(reference_loaded, tmp
     path.write_text("\ufeff" + "\n".join(text) + "\n", encoding="utf-8")
     assert run_cli("ingest", "people_survey", path) == 0
     assert query(reference_loaded.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_response")["n"].iloc[0] == 300
+
+
+def test_original_and_correction_in_one_batch_the_later_delivery_wins(reference_loaded, tmp_path):
+    url = reference_loaded.warehouse_url
+    original = survey_copy(tmp_path, "a_original.csv")
+    corrected = edit(survey_copy(tmp_path, "b_corrected.csv"), lambda f: f.__setitem__("B01", "5"))
+    assert run_cli("ingest", "people_survey", original, corrected) == 0
+    result = query(url, "SELECT value FROM hr_survey_results WHERE measure = 'B01' AND unit_code IS NULL AND breakdown = 'all'")
+    assert result["value"].tolist() == [pytest.approx(100.0)]
+    log = query(url, "SELECT file_name, outcome FROM load_log WHERE source = 'people_survey' ORDER BY load_id")
+    assert log["outcome"].tolist() == ["replaced", "loaded"]

@@ -85,7 +85,7 @@ def test_two_processes_ingesting_the_same_files_at_once_load_them_once(ready, tm
     runs = [subprocess.Popen([script, "ingest", "people_survey", SURVEY, corrected], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert [run.returncode for run in runs] == [0, 0], "\n=====\n".join(outputs)
     url = ready.warehouse_url
     assert query(url, "SELECT COUNT(*) AS n FROM raw_survey_response")["n"].iloc[0] == 300
     waves = query(url, "SELECT status, COUNT(*) AS n FROM survey_wave GROUP BY status")

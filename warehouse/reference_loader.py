@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from pipelines import contract, reference
 from warehouse.db import table
+from warehouse.load_log import lock_source
 
 
 def _benchmark_measure_name(measure: str) -> str:
@@ -102,6 +103,7 @@ def load_reference_data(engine: Engine) -> dict[str, int]:
         "ref_measure": measure_rows(),
     }
     with engine.begin() as connection:
+        lock_source(connection, "reference")  # two loaders at once would insert the same keys
         for name, rows in contents.items():
             target = table(engine, name)
             connection.execute(sa.delete(target))

@@ -44,9 +44,11 @@ def _delete_wave_data(connection: Connection, wave_ids: list[int]) -> None:
 
 
 def publish_wave(connection: Connection, wave_id: int) -> list[int]:
-    """Make `wave_id` the current version of its wave; drop the data of every other version.
+    """Make `wave_id` the current version of its wave unless a later delivery already is.
 
-    Returns the load ids of the versions it replaced (so the load log can say so).
+    The latest delivery (highest id) wins, whatever order concurrent runs publish in; earlier
+    versions are superseded and their data dropped. Returns the load ids of the versions it
+    replaced (so the load log can say so).
     """
     waves = table(connection.engine, "survey_wave")
     load_log = table(connection.engine, "load_log")
@@ -57,16 +59,25 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
         waves.c.source == row.source, waves.c.org_code == row.org_code, waves.c.wave == row.wave,
         waves.c.wave_id != wave_id, waves.c.status.in_(("current", "staged")),
     )).all()
-    if others:
-        _delete_wave_data(connection, [o.wave_id for o in others])
-        connection.execute(sa.update(waves).where(waves.c.wave_id.in_([o.wave_id for o in others]))
-                           .values(status="superseded"))
-    replaced = [o.load_id for o in others if o.status == "current"]
+    if any(o.wave_id > wave_id and o.status == "current" for o in others):
+        _supersede(connection, [wave_id])
+        connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="replaced"))
+        return []
+    older = [o for o in others if o.wave_id < wave_id]
+    if older:
+        _supersede(connection, [o.wave_id for o in older])
+    replaced = [o.load_id for o in older if o.status == "current"]
     if replaced:
         connection.execute(sa.update(load_log).where(load_log.c.load_id.in_(replaced)).values(outcome="replaced"))
     connection.execute(sa.update(waves).where(waves.c.wave_id == wave_id).values(status="current", published_at=_now()))
     connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="loaded"))
     return replaced
+
+
+def _supersede(connection: Connection, wave_ids: list[int]) -> None:
+    waves = table(connection.engine, "survey_wave")
+    _delete_wave_data(connection, wave_ids)
+    connection.execute(sa.update(waves).where(waves.c.wave_id.in_(wave_ids)).values(status="superseded"))
 
 
 def staged_wave_of_load(connection: Connection, load_id: int) -> int | None:

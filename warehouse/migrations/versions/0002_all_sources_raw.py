@@ -14,7 +14,8 @@ depends_on = None
 PULSE_ITEMS = ["p_col1", "p_col2", "p_rec1", "p_rec2", "p_inn1", "p_inn2", "p_emp1", "p_emp2",
                "p_div1", "p_div2", "p_idn1", "p_idn2"]
 PULSE_REPEATED_ITEMS = ["b33", "b57", "e03", "w10"]
-SOURCES = ["org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews"]
+# One lock row per source, and one for reloading the reference tables.
+LOCK_NAMES = ["org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews", "reference"]
 
 
 def upgrade() -> None:
@@ -23,7 +24,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(32), primary_key=True),
         sa.Column("locked_at", sa.DateTime(timezone=True)),
     )
-    op.bulk_insert(sa.table("ingest_lock", sa.column("source", sa.String)), [{"source": s} for s in SOURCES])
+    op.bulk_insert(sa.table("ingest_lock", sa.column("source", sa.String)), [{"source": s} for s in LOCK_NAMES])
     op.create_table(
         "raw_pulse_response",
         sa.Column("wave_id", sa.Integer, sa.ForeignKey("survey_wave.wave_id"), primary_key=True),
