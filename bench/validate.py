@@ -1,0 +1,73 @@
+"""Validation of a people-survey file (file checks + the GX suite), at Civil Service scale.
+
+    python bench/validate.py                     # 350,000 respondents
+    python bench/validate.py --respondents 100000 350000
+
+Prints wall time and peak memory of `validate_file` (reading the CSV, file-level checks, the
+Great Expectations suite, the JSON report and Data Docs), each size in a fresh child process.
+Figures only, no assertions; see docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_file(respondents: int, directory: Path) -> Path:
+    from pipelines.sample_data import survey_frame
+
+    path = directory / f"survey_{respondents}.csv"
+    survey_frame(respondents, seed=7, year=2024).to_csv(path, index=False)
+    return path
+
+
+def measure(respondents: int) -> dict:
+    from pipelines import flow
+    from pipelines.config import Settings
+    from pipelines.ingest import validate_file
+    from pipelines.sample_data import write_sample_organisation
+
+    work = Path(tempfile.mkdtemp(prefix="culture-bench-validate-"))
+    write_sample_organisation(work / "landing", respondents=10, years=(2024,))
+    settings = Settings(work / "var", work / "landing", f"sqlite:///{work / 'w.db'}", 10)
+    flow.initialise_warehouse(settings)
+    flow.ingest(settings, "org_units", flow.find_landed_files(settings, "org_units"))
+    path = make_file(respondents, work)
+    size_mb = path.stat().st_size / 1e6
+    started = time.perf_counter()
+    outcome = validate_file(settings, "people_survey", path)
+    elapsed = time.perf_counter() - started
+    return {"respondents": respondents, "file_mb": round(size_mb), "status": outcome.status, "wall_s": round(elapsed, 1),
+            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--respondents", type=int, nargs="+", default=[350_000])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child)))
+        return
+    print(f"{'respondents':>12}{'file MB':>9}{'status':>10}{'wall s':>9}{'rows/s':>9}{'peak MB':>9}")
+    for size in args.respondents:
+        result = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True)
+        if result.returncode != 0:
+            print(f"{size}: failed\n{result.stderr[-2000:]}")
+            continue
+        f = json.loads(result.stdout.strip().splitlines()[-1])
+        print(f"{f['respondents']:>12}{f['file_mb']:>9}{f['status']:>10}{f['wall_s']:>9}{f['rows_per_s']:>9}{f['peak_rss_mb']:>9}")
+    print("(validate = read + file-level checks + GX suite + report + Data Docs; excludes generating the file)")
+
+
+if __name__ == "__main__":
+    main()
