@@ -105,7 +105,15 @@ def validation_frame(frame: pd.DataFrame, source: str, derived: dict[str, pd.Ser
     extra = {c: pd.Series(None, index=frame.index, dtype=object)
              for c in sorted(referenced - required - set(data.columns) - set(derived)) if not c.startswith("_")}
     derived = {"_text_over_limit": text_over_limit(data), **derived}
-    return pd.concat([data, pd.DataFrame(extra, index=frame.index), pd.DataFrame(derived, index=frame.index)], axis=1)
+    combined = pd.concat([data, pd.DataFrame(extra, index=frame.index), pd.DataFrame(derived, index=frame.index)], axis=1)
+    # GX copies the whole frame for each metric's row filter; categorical columns make those
+    # copies cheap (about 4x faster on a wide survey file) and keep string comparisons exact.
+    # (Date-format checks parse each value, which categorical columns do not support.)
+    dates = {e["kwargs"]["column"] for e in load_suite(source)["expectations"]
+             if e["type"] == "expect_column_values_to_match_strftime_format"}
+    text_like = [c for c in combined.columns if c not in dates and
+                 (combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c]))]
+    return combined.astype({c: "category" for c in text_like})
 
 
 def required_columns(source: str) -> list[str]:
@@ -146,7 +154,23 @@ def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[
     if docs:
         docs.page = _data_docs_page(docs)
     failed = sorted((o for o in result.results if not o.success), key=lambda o: o.expectation_config.meta["order"])
-    return [_problem(o.expectation_config.meta, o.result) for o in failed]
+    return [_error_problem(o) if _raised(o.exception_info) else _problem(o.expectation_config.meta, o.result)
+            for o in failed]
+
+
+def _raised(info) -> bool:
+    """GX reports an exception either directly or per metric."""
+    if not isinstance(info, dict):
+        return False
+    return bool(info.get("raised_exception")) or any(
+        isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
+def _error_problem(outcome) -> Problem:
+    # A rule GX could not evaluate must not pass silently, nor be reported as broken data.
+    meta = outcome.expectation_config.meta
+    return Problem(rule="validation_error", column=meta.get("column"),
+                   message=f"the check '{meta['rule']}' could not be evaluated; please report this as a pipeline fault")
 
 
 def _problem(meta: dict, result: dict) -> Problem:
