@@ -15,12 +15,28 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def cmd_init(args) -> int:
     from pipelines import flow
 
     settings = load_settings()
     counts = flow.initialise_warehouse(settings)
-    _say(f"warehouse ready at {settings.warehouse_url}")
+    _say(f"warehouse ready at {_without_password(settings.warehouse_url)}")
+    if args.roles:
+        from warehouse import roles
+        from warehouse.db import get_engine
+
+        try:
+            roles.create_roles(get_engine(settings.warehouse_url))
+        except roles.RolesNeedPostgres as error:
+            _say(f"error: {error}")
+            return 2
+        _say(f"roles ready: {', '.join(roles.ROLES)} (grant them to login roles; see docs/warehouse.md)")
     _say("reference data: " + ", ".join(f"{name} {n} rows" for name, n in counts.items()))
     return 0
 
@@ -126,7 +142,7 @@ def cmd_demo(args) -> int:
     _say("[4/4] results")
     cmd_headlines(argparse.Namespace(wave=None))
     _say("")
-    _say(f"warehouse:  {settings.warehouse_url}  (query the hr_survey_results view; see docs/warehouse.md)")
+    _say(f"warehouse:  {_without_password(settings.warehouse_url)}  (query the hr_survey_results view; see docs/warehouse.md)")
     _say(f"reports:    {settings.reports_dir}")
     _say(f"landing:    {settings.landing_dir}")
     _say(f"done in {time.monotonic() - started:.0f} s")
@@ -137,7 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="culture", description="Culture Insight Pipeline")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("init", help="create or migrate the warehouse and load reference data").set_defaults(run=cmd_init)
+    init = commands.add_parser("init", help="create or migrate the warehouse and load reference data")
+    init.add_argument("--roles", action="store_true",
+                      help="PostgreSQL: also create the loader, hr_analyst, safeguarding and admin roles and their grants")
+    init.set_defaults(run=cmd_init)
 
     ingest = commands.add_parser("ingest", help="validate and load files now")
     ingest.add_argument("source", choices=SOURCE_NAMES, help="landing sub-directory name of the files' source")

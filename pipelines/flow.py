@@ -7,7 +7,7 @@ from typing import Callable
 from pipelines.config import Settings
 from pipelines.ingest import FileOutcome, load_file, validate_file
 from pipelines.survey_results import compute_wave_results, publish_wave
-from warehouse import load_log, waves
+from warehouse import load_log, roles, waves
 from warehouse.db import forget_reflected_schema, get_engine, migrate
 from warehouse.reference_loader import load_reference_data
 
@@ -22,7 +22,10 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
     """Create or migrate the warehouse and (re)load the shipped reference data. Safe to rerun."""
     migrate(settings.warehouse_url)
     forget_reflected_schema()
-    return load_reference_data(get_engine(settings.warehouse_url))
+    engine = get_engine(settings.warehouse_url)
+    if roles.roles_exist(engine):
+        roles.apply_grants(engine)  # objects added by a new migration get their grants too
+    return load_reference_data(engine)
 
 
 def find_landed_files(settings: Settings, source: str) -> list[str]:
