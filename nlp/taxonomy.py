@@ -55,5 +55,19 @@ TAXONOMY: dict[str, list[str]] = {
         "occupational health and wellbeing support", "sickness absence due to stress",
     ],
 }
+# Seed words guide BERTopic's data-driven topics towards the taxonomy (guided topic modelling).
+SEED_WORDS: dict[str, list[str]] = {
+    "bullying": ["bullying", "bullied", "bully", "belittled", "humiliated", "intimidated", "shouted", "undermined"],
+    "harassment": ["harassment", "harassed", "sexual", "unwanted", "touching", "advances", "inappropriate", "stalked"],
+    "discrimination": ["discrimination", "racist", "racism", "sexism", "disability", "adjustments", "prejudice", "unfair"],
+    "workload": ["workload", "cases", "caseload", "overtime", "hours", "deadlines", "vacancies", "understaffed"],
+    "it_tools": ["it", "laptop", "system", "software", "computer", "network", "vpn", "equipment"],
+    "leadership_change": ["leaders", "leadership", "senior", "restructure", "change", "communication", "decisions"],
+    "line_management": ["manager", "line", "management", "feedback", "appraisal", "supportive", "one-to-one"],
+    "learning_development": ["training", "development", "career", "promotion", "learning", "skills", "courses"],
+    "pay": ["pay", "salary", "underpaid", "pension", "allowance", "award", "cost"],
+    "recognition": ["recognition", "thanks", "appreciated", "valued", "praise", "reward", "noticed"],
+    "wellbeing": ["stress", "mental", "health", "burnout", "anxiety", "wellbeing", "sickness", "sleep"],
+}
 CORE_THEMES = ("bullying", "harassment", "discrimination", "workload")
 OTHER = "other"

@@ -97,6 +97,29 @@ def cmd_quarantine_retry(args) -> int:
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
 
 
+def cmd_comments(args) -> int:
+    from nlp.comments import process_comments
+    from pipelines import flow
+    from warehouse.db import get_engine
+
+    settings = load_settings()
+    flow.initialise_warehouse(settings)
+    summary = process_comments(get_engine(settings.warehouse_url), settings.min_group_size, _say)
+    _say(f"comments: {summary['comments']} in the warehouse, {summary['processed']} newly redacted and themed, "
+         f"{summary['removed']} dropped with replaced waves")
+    return 0
+
+
+def cmd_purge_raw_text(args) -> int:
+    from nlp.retention import purge_raw_text
+    from warehouse.db import get_engine
+
+    settings = load_settings()
+    deleted = purge_raw_text(get_engine(settings.warehouse_url), args.older_than_days)
+    _say("purged raw text: " + ", ".join(f"{table} {n} rows" for table, n in deleted.items()))
+    return 0
+
+
 def cmd_sample_data(args) -> int:
     from pipelines.sample_data import write_sample_organisation
 
@@ -135,7 +158,7 @@ def cmd_demo(args) -> int:
     flow.initialise_warehouse(settings)
     _say(f"[3/4] running the Airflow DAGs with dag.test() (Airflow home {airflow_local.configure_airflow(settings)})")
     airflow_local.ensure_metadata_database()
-    for dag_id in ("org_reference", "people_survey"):
+    for dag_id in ("org_reference", "people_survey", "nlp_comments"):
         _say(f"      dag {dag_id} ...")
         airflow_local.run_dag(dag_id)
         _say(f"      dag {dag_id}: success")
@@ -170,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     retry = quarantine_commands.add_parser("retry", help="move a fixed file back to landing and ingest it now")
     retry.add_argument("file", metavar="FILE", help="quarantined file name or path (see `culture quarantine list`)")
     retry.set_defaults(run=cmd_quarantine_retry)
+
+    commands.add_parser("comments", help="redact, theme and flag new free-text comments now").set_defaults(run=cmd_comments)
+
+    purge = commands.add_parser("purge-raw-text", help="delete raw (unredacted) free text after its retention period")
+    purge.add_argument("--older-than-days", type=int, required=True, metavar="DAYS")
+    purge.set_defaults(run=cmd_purge_raw_text)
 
     sample = commands.add_parser("sample-data", help="write a synthetic organisation into a landing directory")
     sample.add_argument("directory", metavar="DIR")

@@ -1,0 +1,29 @@
+"""Free text: redact personal data, theme comments, flag safeguarding cases. Runs whenever a
+source DAG publishes new results (Airflow Assets: people survey, pulses, interviews), so comments
+never wait for a schedule."""
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import pendulum
+from airflow.sdk import dag
+
+from culture_tasks import asset, prepare_warehouse, process_comments
+from pipelines import assets
+
+
+@dag(
+    dag_id="nlp_comments",
+    schedule=reduce(or_, [asset(name) for name in assets.SOURCES_WITH_TEXT]),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["culture", "free-text"],
+    doc_md=__doc__,
+)
+def nlp_comments():
+    prepare_warehouse() >> process_comments.override(outlets=[asset(assets.COMMENT_THEMES)])()
+
+
+nlp_comments()

@@ -1,0 +1,179 @@
+"""The free-text step: every new raw comment is redacted, themed and (if it must be) flagged;
+theme prevalence is then rebuilt with disclosure control. Safe to rerun: only new text is
+processed, and text already embedded is read from the cache."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from nlp.cache import cached_embeddings, text_hash
+from nlp.redaction import redact_texts
+from nlp.sensitive import flag_reasons
+from nlp.taxonomy import TAXONOMY, OTHER
+from nlp.themes import assign
+from nlp.topics import discover_topics
+from pipelines import disclosure
+from warehouse.db import table
+from warehouse.load_log import lock_source
+from warehouse.org_tree import ancestor_paths, units_in_force
+
+ALL_QUESTIONS = "*"
+RAW_COMMENTS = {
+    "people_survey": """
+        SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
+        FROM raw_survey_comment c
+        JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'people_survey'
+        JOIN raw_survey_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""",
+    "pulse": """
+        SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
+        FROM raw_survey_comment c
+        JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'pulse'
+        JOIN raw_pulse_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""",
+    "exit_interviews": """
+        SELECT c.source, e.interview_date AS wave, c.interview_id AS respondent_id, c.question, c.text, e.unit_code
+        FROM raw_interview_comment c JOIN raw_exit_interview e ON e.leaver_id = c.interview_id
+        WHERE c.source = 'exit_interviews'""",
+    "stay_interviews": """
+        SELECT c.source, s.interview_date AS wave, c.interview_id AS respondent_id, c.question, c.text, s.unit_code
+        FROM raw_interview_comment c JOIN raw_stay_interview s ON s.interview_id = c.interview_id
+        WHERE c.source = 'stay_interviews'""",
+}
+
+
+def _quarter(value) -> str:
+    date = pd.Timestamp(value)
+    return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
+
+
+def raw_comments(connection: Connection) -> pd.DataFrame:
+    frames = [pd.read_sql(sa.text(sql), connection) for sql in RAW_COMMENTS.values()]
+    frame = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
+    interviews = frame["source"].isin(["exit_interviews", "stay_interviews"])
+    frame.loc[interviews, "wave"] = frame.loc[interviews, "wave"].map(_quarter)  # interviews report by quarter
+    frame["wave"] = frame["wave"].astype(str)
+    # The text is part of the key, so a corrected answer is processed again.
+    frame["comment_key"] = [
+        hashlib.sha256(f"{s}|{w}|{r}|{q}|{t}".encode()).hexdigest()
+        for s, w, r, q, t in zip(frame["source"], frame["wave"], frame["respondent_id"], frame["question"], frame["text"])
+    ]
+    return frame
+
+
+def _directorates(connection: Connection) -> dict[str, str]:
+    """Each unit's directorate (child of the top unit) in today's tree; comments are never
+    placed below directorate level."""
+    paths = ancestor_paths(units_in_force(connection, dt.date.today()))
+    return {unit: path[1] for unit, path in paths.items() if len(path) > 1}
+
+
+def process_comments(engine: Engine, min_group_size: int, progress=lambda _m: None) -> dict:
+    with engine.begin() as connection:
+        lock_source(connection, "comments")
+        raw = raw_comments(connection)
+        comments = table(engine, "comment")
+        stored = connection.execute(sa.select(comments.c.comment_key, comments.c.source, comments.c.wave)).all()
+        known = {r.comment_key for r in stored}
+        # A wave delivered again drops its old comments; a wave whose raw text was purged keeps
+        # its redacted comments (its source and wave no longer appear in the raw tables).
+        waves_present = set(zip(raw["source"], raw["wave"]))
+        current_keys = set(raw["comment_key"])
+        gone = [r.comment_key for r in stored if (r.source, r.wave) in waves_present and r.comment_key not in current_keys]
+        for start in range(0, len(gone), 1000):
+            connection.execute(sa.delete(comments).where(comments.c.comment_key.in_(gone[start:start + 1000])))
+        new = raw[~raw["comment_key"].isin(known)].reset_index(drop=True)
+        progress(f"{len(new)} new comments to redact and theme ({len(raw) - len(new)} already done)")
+        if not new.empty:
+            _store_new(connection, new)
+        _rebuild_prevalence(connection, min_group_size)
+    return {"comments": len(raw), "processed": len(new), "removed": len(gone)}
+
+
+def _store_new(connection: Connection, new: pd.DataFrame) -> None:
+    redacted = redact_texts(new["text"].tolist())
+    texts = [r.text for r in redacted]
+    vectors, _computed = cached_embeddings(connection, texts)
+    themes = assign(vectors)
+    topics = discover_topics(texts, vectors)
+    directorate_of = _directorates(connection)
+    now = dt.datetime.now(dt.timezone.utc)
+    rows, flagged = [], []
+    for row, redaction, theme, topic in zip(new.itertuples(), redacted, themes, topics):
+        reasons = flag_reasons(row.text, redaction.counts.get("PERSON", 0))
+        rows.append({
+            "comment_key": row.comment_key, "source": row.source, "wave": row.wave, "question": row.question,
+            "unit_code": directorate_of.get(row.unit_code), "reportable_unit_code": None,
+            "redacted_text": redaction.text, "text_hash": text_hash(redaction.text), "theme": theme.theme,
+            "theme_similarity": theme.similarity, "topic": topic.topic, "topic_probability": topic.probability,
+            "flagged": bool(reasons), "redaction_counts": json.dumps(redaction.counts, sort_keys=True),
+            "processed_at": now,
+        })
+        if reasons:
+            flagged.append({"source": row.source, "wave": row.wave, "respondent_id": row.respondent_id,
+                            "question": row.question, "reason": ";".join(reasons), "text": row.text, "flagged_at": now})
+    connection.execute(sa.insert(table(connection.engine, "comment")), rows)
+    if flagged:
+        connection.execute(sa.insert(table(connection.engine, "raw_flagged_comment")), flagged)
+
+
+def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
+    """Comments and comments per theme (every theme, zeros included) for each group of `frame`."""
+    keys = ["source", "wave", "question", "unit_code"]
+    sizes = frame.groupby(keys, dropna=False).size().rename("comments").reset_index()
+    counts = frame.groupby(keys + ["theme"], dropna=False).size().rename("theme_comments").reset_index()
+    grid = sizes.merge(pd.DataFrame({"theme": list(TAXONOMY) + [OTHER]}), how="cross")
+    grid = grid.merge(counts, on=keys + ["theme"], how="left").fillna({"theme_comments": 0})
+    return grid.assign(unit_level=unit_level)
+
+
+def _rebuild_prevalence(connection: Connection, k: int) -> None:
+    """Theme shares per source, wave and question (and all questions together), for the whole
+    organisation and per directorate, protected like survey results."""
+    comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, theme FROM comment"), connection)
+    facts = table(connection.engine, "fact_comment_theme")
+    connection.execute(sa.delete(facts))
+    if comments.empty:
+        return
+    whole = comments.assign(unit_code=None)
+    cells = pd.concat([
+        _theme_grid(whole.assign(question=ALL_QUESTIONS), "organisation"),
+        _theme_grid(whole, "organisation"),
+        _theme_grid(comments[comments["unit_code"].notna()], "directorate"),
+    ], ignore_index=True)
+    cells["group"] = cells["source"] + "|" + cells["wave"] + "|" + cells["question"]
+    cells["group_id"] = cells["group"] + "#" + cells["unit_code"].fillna("*")
+    cells = cells.rename(columns={"comments": "respondents"}).assign(measure=cells["theme"])
+    # Two kinds of family a hidden cell could be worked out from: a question's directorates
+    # inside the organisation, and the questions inside "all questions".
+    organisation = cells["unit_level"] == "organisation"
+    per_question = organisation & (cells["question"] != ALL_QUESTIONS)
+    all_questions = cells["source"] + "|" + cells["wave"] + "|" + ALL_QUESTIONS
+    families = pd.concat([
+        pd.DataFrame({"family_id": cells.loc[per_question, "group"], "group_id": cells.loc[per_question, "group_id"], "role": "parent"}),
+        pd.DataFrame({"family_id": cells.loc[~organisation, "group"], "group_id": cells.loc[~organisation, "group_id"], "role": "child"}),
+        pd.DataFrame({"family_id": all_questions[organisation & ~per_question], "group_id": cells.loc[organisation & ~per_question, "group_id"], "role": "parent"}),
+        pd.DataFrame({"family_id": all_questions[per_question], "group_id": cells.loc[per_question, "group_id"], "role": "child"}),
+    ]).drop_duplicates()
+    cells["suppressed"] = disclosure.suppress(cells, families, k)
+    cells["value"] = 100.0 * cells["theme_comments"] / cells["respondents"]
+    records = cells[["source", "wave", "question", "unit_code", "unit_level", "theme"]].assign(
+        comments=cells["respondents"].astype(int), theme_comments=cells["theme_comments"].astype(int),
+        value=cells["value"], suppressed=cells["suppressed"]).astype(object)
+    connection.execute(sa.insert(facts), records.where(records.notna(), None).to_dict("records"))
+    # A comment shows its directorate only where that directorate's group is reportable.
+    directorate_cells = cells[cells["unit_level"] == "directorate"]
+    hidden = directorate_cells.groupby(["group", "unit_code"])["suppressed"].any()
+    reportable = {key for key, is_hidden in hidden.items() if not is_hidden}
+    comment_table = table(connection.engine, "comment")
+    connection.execute(sa.update(comment_table).values(reportable_unit_code=None))
+    group = comments["source"] + "|" + comments["wave"] + "|" + comments["question"]
+    keyed = comments[[(g, u) in reportable for g, u in zip(group, comments["unit_code"])]]
+    for unit, keys in keyed.groupby("unit_code")["comment_key"]:
+        key_list = keys.tolist()
+        for start in range(0, len(key_list), 1000):
+            connection.execute(sa.update(comment_table).where(comment_table.c.comment_key.in_(key_list[start:start + 1000]))
+                               .values(reportable_unit_code=unit))

@@ -1,0 +1,69 @@
+"""Data-driven topics beside the taxonomy: BERTopic, guided by the taxonomy's seed words.
+
+Themes (nlp/themes.py) say *what kind* of comment it is, the same way in every wave; topics say
+what this batch of comments is talking about in its own words ("overtime, rota, cover"). Each
+topic is mapped onto the taxonomy theme nearest its centroid, so a topic id that differs between
+runs never changes what a theme means. BERTopic needs a corpus of some size (UMAP and HDBSCAN fail
+or put everything in the outlier topic on a pulse's 20 comments), so smaller batches get no topic
+and rely on the similarity themes alone.
+
+Deterministic: UMAP has a fixed random_state (which also makes it single-threaded), HDBSCAN and
+the vectoriser are deterministic, and the embeddings are passed in (read from the cache).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.taxonomy import SEED_WORDS
+from nlp.themes import assign
+
+MIN_TOPIC_CORPUS = 200
+RANDOM_STATE = 42
+# Placeholders such as [PERSON] are redaction artefacts, not topic words.
+TOKEN_PATTERN = r"(?u)\b(?!person\b|email\b|phone\b|staff_number\b|ni_number\b|postcode\b)[a-zA-Z][a-zA-Z-]+\b"
+
+
+@dataclass(frozen=True)
+class TopicAssignment:
+    topic: str | None  # "<theme>: word, word, word"; None for outliers and small batches
+    probability: float | None
+
+
+def _model(corpus_size: int):
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    from nlp.embeddings import model as sentence_model
+
+    return BERTopic(
+        embedding_model=sentence_model(),
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=RANDOM_STATE),
+        hdbscan_model=HDBSCAN(min_cluster_size=max(10, corpus_size // 100), metric="euclidean",
+                              cluster_selection_method="eom", prediction_data=True),
+        vectorizer_model=CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, min_df=2),
+        seed_topic_list=list(SEED_WORDS.values()),
+        top_n_words=5,
+    )
+
+
+def discover_topics(texts: list[str], vectors: np.ndarray) -> list[TopicAssignment]:
+    """One assignment per text (redacted text and its embedding, in the same order)."""
+    if len(texts) < MIN_TOPIC_CORPUS:
+        return [TopicAssignment(None, None)] * len(texts)
+    topic_model = _model(len(texts))
+    # Guided modelling nudges the embeddings it is given in place: hand it a copy.
+    topics, probabilities = topic_model.fit_transform(texts, embeddings=np.array(vectors, copy=True))
+    topics = np.asarray(topics)
+    labels: dict[int, str] = {}
+    for topic_id in sorted(set(topics) - {-1}):
+        members = vectors[topics == topic_id]
+        centre = members.mean(axis=0)
+        theme = assign((centre / np.linalg.norm(centre))[None, :])[0].theme
+        words = [word for word, _ in topic_model.get_topic(topic_id)][:5]
+        labels[topic_id] = f"{theme}: {', '.join(words)}"
+    return [TopicAssignment(labels[t], round(float(p), 4)) if t != -1 else TopicAssignment(None, None)
+            for t, p in zip(topics, probabilities)]

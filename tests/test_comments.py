@@ -1,0 +1,148 @@
+"""The free-text step end to end on a real warehouse: redaction before anything HR can read,
+themes, safeguarding flags, disclosure control, caching and reruns."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from nlp.comments import process_comments
+from nlp.embeddings import embed
+from nlp.redaction import redact_texts
+from nlp.retention import purge_raw_text
+from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
+from nlp.taxonomy import OTHER, TAXONOMY
+from pipelines import flow
+from tests.conftest import SAMPLES
+from tests.helpers import query
+from warehouse.db import get_engine
+
+EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
+PLANTED = ["Sarah Jenkins", "sarah.jenkins@agency.example", "07700 900123", "AB123456"]
+
+
+def survey_with_planted_text(path, extra_b01="4"):
+    frame = pd.read_csv(SAMPLES / "exa_people_survey_2024.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "text_bullying_harassment"] = "Sarah Jenkins shouts at me; email sarah.jenkins@agency.example or ring 07700 900123."
+    frame.loc[1, "text_bullying_harassment"] = "A colleague made unwanted sexual comments about me at the party."
+    frame.loc[2, "text_workload"] = "My staff number is AB123456 and I have 60 open cases."
+    frame.loc[3, "B01"] = extra_b01
+    frame["text_one_change"] = ""  # a question only three people answered: too few to show
+    frame.loc[[4, 5, 6], "text_one_change"] = ["Fill the vacancies.", "Better IT.", "Fairer promotion boards."]
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def loaded(settings, tmp_path):
+    flow.initialise_warehouse(settings)
+    flow.ingest(settings, "org_units", [str(SAMPLES / "org_units_2024-01-01.csv")])
+    outcome, = flow.ingest(settings, "people_survey", [str(survey_with_planted_text(tmp_path / "survey.csv"))])
+    assert outcome.status == "loaded"
+    engine = get_engine(settings.warehouse_url)
+    summary = process_comments(engine, settings.min_group_size)
+    return settings, engine, summary
+
+
+def hr_views(engine) -> list[str]:
+    return [v for v in sa.inspect(engine).get_view_names() if v.startswith("hr_")]
+
+
+def test_no_hr_view_holds_planted_personal_data(loaded):
+    settings, engine, summary = loaded
+    assert summary["processed"] > 50
+    assert {"hr_comments", "hr_comment_themes", "hr_survey_results"} <= set(hr_views(engine))
+    for view in hr_views(engine):
+        content = query(settings.warehouse_url, f"SELECT * FROM {view}").to_csv()
+        for secret in PLANTED:
+            assert secret not in content, f"{secret!r} visible in {view}"
+    redacted = query(settings.warehouse_url, "SELECT redacted_text FROM comment")["redacted_text"]
+    for placeholder in (r"\[PERSON\]", r"\[EMAIL\]", r"\[PHONE\]", r"\[STAFF_NUMBER\]"):
+        assert redacted.str.contains(placeholder).any(), placeholder
+    visible = query(settings.warehouse_url, "SELECT redacted_text FROM hr_comments")["redacted_text"]
+    assert visible.str.contains(r"\[STAFF_NUMBER\]").any()
+
+
+def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
+    settings, _, _ = loaded
+    flagged = query(settings.warehouse_url, "SELECT reason, text FROM raw_flagged_comment")
+    assert flagged["text"].str.contains("unwanted sexual comments").any()
+    assert flagged["reason"].str.contains("sexual_harassment_or_assault").any()
+    assert flagged["reason"].str.contains("named_person_misconduct").any()
+    visible = query(settings.warehouse_url, "SELECT redacted_text FROM hr_comments")["redacted_text"]
+    assert not visible.str.contains("unwanted sexual comments").any()
+
+
+def test_comment_groups_under_ten_are_suppressed(loaded):
+    settings, _, _ = loaded
+    themes = query(settings.warehouse_url, "SELECT * FROM hr_comment_themes")
+    small = themes[themes["comments"] < 10]
+    assert len(small) and small["value"].isna().all() and small["theme_comments"].isna().all()
+    shown = themes[~themes["suppressed"].astype(bool)]
+    assert (shown["comments"] >= 10).all()
+    units = query(settings.warehouse_url, "SELECT unit_code, question, COUNT(*) AS n FROM hr_comments "
+                                          "WHERE unit_code IS NOT NULL GROUP BY unit_code, question")
+    assert (units["n"] >= 10).all(), "a comment shows its directorate only in groups of ten or more"
+
+
+def test_reruns_only_process_new_text_and_use_the_embedding_cache(loaded):
+    settings, engine, first = loaded
+    cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
+    again = process_comments(engine, settings.min_group_size)
+    assert again == {"comments": first["comments"], "processed": 0, "removed": 0}
+    assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0] == cached
+
+
+def test_a_corrected_wave_replaces_its_comments_and_purging_raw_text_keeps_the_redacted(loaded, tmp_path):
+    settings, engine, first = loaded
+    corrected = survey_with_planted_text(tmp_path / "corrected.csv", extra_b01="5")
+    frame = pd.read_csv(corrected, dtype=str, keep_default_na=False)
+    frame.loc[2, "text_workload"] = "A corrected comment about far too many cases."  # replaces the staff-number one
+    frame.to_csv(corrected, index=False)
+    outcome, = flow.ingest(settings, "people_survey", [str(corrected)])
+    assert outcome.status == "loaded"
+    summary = process_comments(engine, settings.min_group_size)
+    assert summary["processed"] >= 1 and summary["removed"] >= 1
+    stored = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0]
+    raw = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_comment")["n"].iloc[0]
+    assert stored == raw
+
+    deleted = purge_raw_text(engine, older_than_days=0)
+    assert deleted["raw_survey_comment"] == raw
+    process_comments(engine, settings.min_group_size)
+    assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0] == stored
+
+
+def test_theme_trends_cover_all_questions_and_protect_small_questions(loaded):
+    settings, _, _ = loaded
+    trends = query(settings.warehouse_url, "SELECT * FROM hr_comment_theme_trends WHERE source = 'people_survey'")
+    assert set(trends["theme"]) >= {"bullying", "harassment", "discrimination", "workload", "other"}
+    assert (trends["comments"] >= 10).all() and trends["value"].notna().all()
+    per_question = query(settings.warehouse_url, "SELECT question, comments, value FROM hr_comment_themes "
+                                                 "WHERE unit_level = 'organisation' AND question <> '*'")
+    # text_one_change has 3 comments: hidden, and the largest remaining question is hidden with it
+    # so that "all questions" minus the rest cannot reveal it.
+    assert per_question.loc[per_question["question"] == "text_one_change", "value"].isna().all()
+    shown = per_question[per_question["value"].notna()]
+    assert shown["question"].nunique() == per_question["question"].nunique() - 2
+
+
+def test_large_batches_get_data_driven_topics_mapped_onto_the_taxonomy():
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+    texts = [r.text for r in redact_texts([row["text"] for row in rows])]
+    vectors = embed(texts)
+    untouched = vectors.copy()
+    first = discover_topics(texts, vectors)
+    assert np.array_equal(vectors, untouched), "BERTopic's guided mode must not alter the cached embeddings"
+    assert discover_topics(texts, vectors) == first, "the same comments must get the same topics"
+    labelled = [a for a in first if a.topic is not None]
+    assert len(labelled) > len(texts) / 2
+    assert {a.topic.split(":")[0] for a in labelled} >= {"bullying", "harassment", "workload"}
+    assert all(0 <= a.probability <= 1 for a in labelled)
+    assert not any("person" in a.topic.split(":")[1] for a in labelled), "placeholders are not topic words"
+    small = discover_topics(texts[:MIN_TOPIC_CORPUS - 1], vectors[:MIN_TOPIC_CORPUS - 1])
+    assert {a.topic for a in small} == {None}, "a pulse-sized batch relies on the similarity themes"
