@@ -4,7 +4,7 @@ Listed in .airflowignore: it defines no DAG of its own.
 """
 from __future__ import annotations
 
-from airflow.sdk import Asset, task
+from airflow.sdk import Asset, AssetWatcher, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from pipelines import assets
@@ -12,6 +12,17 @@ from pipelines import assets
 
 def asset(name: str) -> Asset:
     return Asset(name=name, uri=assets.asset_uri(name))
+
+
+def landed_files_asset(source: str) -> Asset:
+    """An Asset that the triggerer updates whenever a new file lands in the source's directory."""
+    from pipelines.airflow_triggers import LandedFileTrigger
+
+    settings = _settings()
+    directory = settings.landing_dir / source
+    trigger = LandedFileTrigger(directory=str(directory), poll_interval=settings.watch_poll_seconds)
+    return Asset(name=f"landed_{source}", uri=f"file://{directory}",
+                 watchers=[AssetWatcher(name=f"landed_{source}_watcher", trigger=trigger)])
 
 
 def _settings():
@@ -72,3 +83,25 @@ def fail_on_rejected_files(*validations: list[dict]) -> None:
     from pipelines import flow
 
     flow.fail_on_rejections([o for outcomes in validations for o in outcomes])
+
+
+@task
+def compute_interview_measures(*loads: list[dict]) -> dict:
+    """Rebuild leaving rates, leaver reasons and stay factors. Skipped (so no Asset event) when no
+    load changed their inputs."""
+    from pipelines import flow
+
+    counts = flow.refresh_interview_results(_settings(), [o for outcomes in loads for o in outcomes], print)
+    if not counts:
+        raise AirflowSkipException("no interview, workforce or org-unit loads: nothing to recompute")
+    return counts
+
+
+@task
+def process_comments() -> dict:
+    """Redact, theme and flag new comments; rebuild theme prevalence."""
+    from nlp.comments import process_comments as run
+    from warehouse.db import get_engine
+
+    settings = _settings()
+    return run(get_engine(settings.warehouse_url), settings.min_group_size, print)

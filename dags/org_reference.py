@@ -1,10 +1,13 @@
-"""Org units, then workforce snapshots: the reference every survey is read against."""
+"""Org units, then workforce snapshots: the reference every survey is read against (and the
+denominators of the leaving rates, refreshed here when they change)."""
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import dag
 
-from culture_tasks import asset, fail_on_rejected_files, find_new_files, load, prepare_warehouse, validate
+from culture_tasks import (
+    asset, compute_interview_measures, fail_on_rejected_files, find_new_files, load, prepare_warehouse, validate,
+)
 from pipelines import assets
 
 
@@ -30,7 +33,9 @@ def org_reference():
     workforce_checks = validate.override(task_id="validate_workforce")("workforce", workforce_files)
     workforce_loaded = load.override(task_id="load_workforce", outlets=[asset(assets.ORG_REFERENCE)])(workforce_checks)
 
-    workforce_loaded >> fail_on_rejected_files(unit_checks, workforce_checks)
+    # Leaving rates are read against the workforce and the org-unit tree.
+    rates = compute_interview_measures.override(outlets=[asset(assets.INTERVIEW_RESULTS)])(units_loaded, workforce_loaded)
+    rates >> fail_on_rejected_files(unit_checks, workforce_checks)
 
 
 org_reference()

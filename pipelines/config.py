@@ -19,6 +19,8 @@ class Settings:
     landing_dir: Path
     warehouse_url: str
     min_group_size: int
+    # How often the landing-directory watchers look for new files (event-driven DAGs).
+    watch_poll_seconds: float = 10.0
 
     @property
     def quarantine_dir(self) -> Path:
@@ -53,6 +55,18 @@ def _min_group_size(raw: str | None) -> int:
     return value
 
 
+def _poll_seconds(raw: str | None) -> float:
+    if raw is None or raw.strip() == "":
+        return 10.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"CULTURE_WATCH_POLL_SECONDS must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"CULTURE_WATCH_POLL_SECONDS must be positive, got {raw!r}")
+    return value
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     var_dir = Path(env.get("CULTURE_VAR_DIR") or PROJECT_ROOT / "var").resolve()
@@ -63,4 +77,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         landing_dir=landing_dir,
         warehouse_url=warehouse_url,
         min_group_size=_min_group_size(env.get("CULTURE_MIN_GROUP_SIZE")),
+        watch_poll_seconds=_poll_seconds(env.get("CULTURE_WATCH_POLL_SECONDS")),
     )

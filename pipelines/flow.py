@@ -87,6 +87,22 @@ def publish_results(settings: Settings, outcomes: list[dict], progress: Progress
     return published
 
 
+# Loads that change interview figures: the interviews themselves, and the workforce and org units
+# that leaving rates are read against.
+INTERVIEW_INPUTS = ("exit_interviews", "stay_interviews", "workforce", "org_units")
+
+
+def refresh_interview_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> dict[str, int]:
+    """Rebuild the exit and stay interview figures if any of this batch's loads changes them."""
+    from pipelines.interview_measures import compute_interview_results
+
+    if not any(o["source"] in INTERVIEW_INPUTS and o["status"] == "loaded" for o in outcomes):
+        return {}
+    counts = compute_interview_results(get_engine(settings.warehouse_url), settings.min_group_size)
+    progress("interview results: " + ", ".join(f"{topic} {n} rows" for topic, n in counts.items()))
+    return counts
+
+
 def rejected(outcomes: list[dict]) -> list[dict]:
     return [o for o in outcomes if o["status"] == "rejected"]
 
@@ -96,6 +112,7 @@ def ingest(settings: Settings, source: str, paths: list[str], progress: Progress
     outcomes = load_files(settings, outcomes, progress)
     outcomes = compute_results(settings, outcomes, progress)
     outcomes = publish_results(settings, outcomes, progress)
+    refresh_interview_results(settings, outcomes, progress)
     return [FileOutcome.from_dict(o) for o in outcomes]
 
 

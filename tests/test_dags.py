@@ -10,7 +10,7 @@ from pipelines.airflow_local import DAGS_FOLDER, DagRunFailed, run_dag
 from tests.conftest import SAMPLES
 from tests.helpers import query
 
-EXPECTED_DAGS = {"org_reference", "people_survey"}
+EXPECTED_DAGS = {"org_reference", "people_survey", "nlp_comments", "exit_stay_interviews"}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,29 @@ def test_people_survey_dag_reads_as_its_data_flow(dag_bag):
     assert [a.name for a in outlets] == ["people_survey_results"]
 
 
+def test_comments_dag_follows_every_source_that_brings_free_text(dag_bag):
+    dag = dag_bag.dags["nlp_comments"]
+    followed = {a.name for a in dag.timetable.asset_condition.objects}
+    assert followed == {"people_survey_results", "pulse_results", "interview_results"}
+    assert [a.name for a in dag.get_task("process_comments").outlets] == ["comment_themes"]
+
+
+def test_interview_dag_runs_daily_and_when_an_interview_file_lands(dag_bag):
+    from airflow.sdk import AssetOrTimeSchedule
+
+    from pipelines.airflow_triggers import LandedFileTrigger
+
+    dag = dag_bag.dags["exit_stay_interviews"]
+    assert isinstance(dag.timetable, AssetOrTimeSchedule)
+    watched = {a.name: a for a in dag.timetable.asset_condition.objects}
+    assert set(watched) == {"landed_exit_interviews", "landed_stay_interviews"}
+    for name, watched_asset in watched.items():
+        trigger = watched_asset.watchers[0].trigger
+        assert isinstance(trigger, LandedFileTrigger)
+        assert trigger.directory.endswith(name.removeprefix("landed_"))
+    assert [a.name for a in dag.get_task("compute_interview_measures").outlets] == ["interview_results"]
+
+
 def land(settings, source: str, *files: Path) -> None:
     target = settings.landing_dir / source
     target.mkdir(parents=True, exist_ok=True)
@@ -67,6 +90,10 @@ def test_dag_runs_load_the_warehouse(airflow_metadata, culture_env):
     assert query(url, "SELECT COUNT(*) AS n FROM fact_survey_measure")["n"].iloc[0] == before
     outcomes = query(url, "SELECT outcome, COUNT(*) AS n FROM load_log WHERE source = 'people_survey' GROUP BY outcome")
     assert dict(zip(outcomes["outcome"], outcomes["n"])) == {"loaded": 1}
+    # The comments DAG (run by the survey's Asset event in production) redacts and themes the text.
+    assert run_dag("nlp_comments") == "success"
+    themes = query(url, "SELECT * FROM hr_comment_themes WHERE wave = '2024' AND NOT suppressed")
+    assert len(themes) and set(themes["theme"]) >= {"bullying", "workload"}
 
 
 @pytest.mark.airflow
@@ -84,3 +111,20 @@ def test_rejected_delivery_fails_the_run_after_loading_the_good_files(airflow_me
     assert query(url, "SELECT DISTINCT wave FROM hr_survey_results")["wave"].tolist() == ["2024"]
     assert not (culture_env.landing_dir / "people_survey" / "broken_2023.csv").exists()
     assert list((culture_env.quarantine_dir / "people_survey").glob("*broken_2023.csv"))
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
+def test_interview_dag_loads_interviews_and_publishes_their_figures(airflow_metadata, culture_env):
+    land(culture_env, "org_units", SAMPLES / "org_units_2024-01-01.csv")
+    land(culture_env, "workforce", SAMPLES / "workforce_2024-09-01.csv")
+    land(culture_env, "exit_interviews", SAMPLES / "exa_exit_2025-H1.csv")
+    land(culture_env, "stay_interviews", SAMPLES / "exa_stay_2025-05.csv")
+    assert run_dag("org_reference") == "success"
+    assert run_dag("exit_stay_interviews") == "success"
+    url = culture_env.warehouse_url
+    for view in ("hr_leaving_rates", "hr_leaver_reasons", "hr_stay_factors"):
+        shown = query(url, f"SELECT COUNT(*) AS n FROM {view} WHERE NOT suppressed")["n"].iloc[0]
+        assert shown > 0, f"{view} shows nothing"
+    assert run_dag("exit_stay_interviews") == "success"  # nothing new: measures skipped, nothing doubled
+    assert query(url, "SELECT COUNT(*) AS n FROM raw_exit_interview")["n"].iloc[0] == 40

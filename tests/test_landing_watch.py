@@ -1,0 +1,72 @@
+"""The landing-directory watcher behind the event-driven DAGs: each file content fires once."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+import pytest
+
+from pipelines.landing_watch import LEDGER_NAME, claim_new_files
+from tests.conftest import SAMPLES
+
+
+def test_a_new_file_is_announced_once_and_its_copy_never(tmp_path):
+    shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", tmp_path / "pulse_a.csv")
+    assert claim_new_files(tmp_path) == ["pulse_a.csv"]
+    assert claim_new_files(tmp_path) == []
+    shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", tmp_path / "pulse_again.csv")  # the same file landing twice
+    assert claim_new_files(tmp_path) == []
+    (tmp_path / "notes.txt").write_text("not a delivery")
+    assert claim_new_files(tmp_path) == []
+    assert (tmp_path / LEDGER_NAME).exists()
+
+
+def test_a_corrected_file_is_announced_again(tmp_path):
+    target = tmp_path / "pulse.csv"
+    shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", target)
+    assert claim_new_files(tmp_path) == ["pulse.csv"]
+    target.write_text(target.read_text().replace("2025-03-1", "2025-03-2", 1))
+    assert claim_new_files(tmp_path) == ["pulse.csv"]
+
+
+def test_two_files_landing_together_are_both_announced(tmp_path):
+    shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", tmp_path / "a.csv")
+    shutil.copy(SAMPLES / "exa_stay_2025-05.csv", tmp_path / "b.csv")
+    assert claim_new_files(tmp_path) == ["a.csv", "b.csv"]
+
+
+def test_a_file_still_being_written_waits_for_the_next_poll(tmp_path):
+    seen: dict = {}
+    target = tmp_path / "pulse.csv"
+    target.write_text("respondent_id,pulse_id\n")
+    assert claim_new_files(tmp_path, seen) == []  # first sight: wait one poll
+    with target.open("a") as out:
+        out.write("R1,2025-03\n")
+    assert claim_new_files(tmp_path, seen) == []  # it grew: still being written
+    assert claim_new_files(tmp_path, seen) == ["pulse.csv"]
+    assert claim_new_files(tmp_path, seen) == []
+
+
+def test_the_trigger_serialises_and_fires_for_a_landed_file(tmp_path):
+    from pipelines.airflow_triggers import LandedFileTrigger
+
+    trigger = LandedFileTrigger(directory=str(tmp_path), poll_interval=0.05)
+    classpath, kwargs = trigger.serialize()
+    assert classpath == "pipelines.airflow_triggers.LandedFileTrigger"
+    assert LandedFileTrigger(**kwargs).serialize() == (classpath, kwargs)
+    shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", tmp_path / "pulse.csv")
+
+    async def first_event():
+        events = trigger.run()
+        return await asyncio.wait_for(events.__anext__(), timeout=10)
+
+    event = asyncio.run(first_event())
+    assert event.payload == {"directory": str(tmp_path), "files": ["pulse.csv"]}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_poll_interval_must_be_a_positive_number(value):
+    from pipelines.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="CULTURE_WATCH_POLL_SECONDS"):
+        load_settings({"CULTURE_WATCH_POLL_SECONDS": value})
