@@ -6,8 +6,9 @@ from typing import Callable
 
 from pipelines.config import Settings
 from pipelines.ingest import FileOutcome, load_file, validate_file
+from pipelines.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.survey_results import compute_wave_results, publish_wave
-from warehouse import load_log, roles, waves
+from warehouse import roles
 from warehouse.db import forget_reflected_schema, get_engine, migrate
 from warehouse.reference_loader import load_reference_data
 
@@ -58,20 +59,16 @@ def load_files(settings: Settings, outcomes: list[dict], progress: Progress = _q
 
 def compute_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
     engine = get_engine(settings.warehouse_url)
+    compute = {"people_survey": compute_wave_results, "pulse": compute_pulse_results}
     for data in outcomes:
-        # Pulse results are computed by the pulse issue's step; until then pulses publish raw only.
-        if data["status"] == "staged" and data["source"] == "people_survey":
-            rows = compute_wave_results(engine, data["wave_id"], settings.min_group_size)
+        if data["status"] == "staged" and data["source"] in compute:
+            rows = compute[data["source"]](engine, data["wave_id"], settings.min_group_size)
             progress(f"computed {rows} results for {data['source']} wave {data['wave']}")
     return outcomes
 
 
-def _publish(engine, source: str, wave_id: int) -> list[int]:
-    if source == "people_survey":
-        return publish_wave(engine, wave_id)
-    with engine.begin() as connection:
-        load_log.lock_source(connection, source)
-        return waves.publish_wave(connection, wave_id)
+# Sources whose deliveries are staged as survey waves, computed, then published.
+PUBLISHERS = {"people_survey": publish_wave, "pulse": publish_pulse}
 
 
 def publish_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
@@ -79,7 +76,7 @@ def publish_results(settings: Settings, outcomes: list[dict], progress: Progress
     published = []
     for data in outcomes:
         if data["status"] == "staged":
-            replaced = _publish(engine, data["source"], data["wave_id"])
+            replaced = PUBLISHERS[data["source"]](engine, data["wave_id"])
             data = {**data, "status": "loaded",
                     "message": "replaced the earlier delivery of this wave" if replaced else data["message"]}
             progress(f"published {data['source']} wave {data['wave']}")

@@ -10,7 +10,7 @@ from pipelines.airflow_local import DAGS_FOLDER, DagRunFailed, run_dag
 from tests.conftest import SAMPLES
 from tests.helpers import query
 
-EXPECTED_DAGS = {"org_reference", "people_survey", "nlp_comments", "exit_stay_interviews"}
+EXPECTED_DAGS = {"org_reference", "people_survey", "nlp_comments", "exit_stay_interviews", "pulse_survey"}
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,17 @@ def test_interview_dag_runs_daily_and_when_an_interview_file_lands(dag_bag):
         assert isinstance(trigger, LandedFileTrigger)
         assert trigger.directory.endswith(name.removeprefix("landed_"))
     assert [a.name for a in dag.get_task("compute_interview_measures").outlets] == ["interview_results"]
+
+
+def test_pulse_dag_is_started_by_a_pulse_landing(dag_bag):
+    from pipelines.airflow_triggers import LandedFileTrigger
+
+    dag = dag_bag.dags["pulse_survey"]
+    watched, = dag.timetable.asset_condition.objects
+    trigger = watched.watchers[0].trigger
+    assert watched.name == "landed_pulse" and isinstance(trigger, LandedFileTrigger)
+    assert trigger.directory.endswith("pulse")
+    assert [a.name for a in dag.get_task("publish").outlets] == ["pulse_results"]
 
 
 def land(settings, source: str, *files: Path) -> None:
@@ -128,3 +139,16 @@ def test_interview_dag_loads_interviews_and_publishes_their_figures(airflow_meta
         assert shown > 0, f"{view} shows nothing"
     assert run_dag("exit_stay_interviews") == "success"  # nothing new: measures skipped, nothing doubled
     assert query(url, "SELECT COUNT(*) AS n FROM raw_exit_interview")["n"].iloc[0] == 40
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
+def test_pulse_dag_weights_and_publishes_a_landed_pulse(airflow_metadata, culture_env):
+    land(culture_env, "org_units", SAMPLES / "org_units_2024-01-01.csv")
+    land(culture_env, "workforce", SAMPLES / "workforce_2024-09-01.csv")
+    land(culture_env, "pulse", SAMPLES / "exa_pulse_2025-03.csv")
+    assert run_dag("org_reference") == "success"
+    assert run_dag("pulse_survey") == "success"
+    shifts = query(culture_env.warehouse_url, "SELECT * FROM hr_pulse_results WHERE measure LIKE 'SHIFT:%' "
+                                              "AND unit_code IS NULL AND breakdown = 'all'")
+    assert len(shifts) == 6 and shifts["value_weighted"].notna().all()

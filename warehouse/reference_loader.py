@@ -82,6 +82,14 @@ def measure_rows() -> list[dict]:
                      "kind": "theme_score", "question_code": None, "theme": theme})
     rows.append({"measure": "EEI", "label": "Employee Engagement Index", "kind": "index",
                  "question_code": None, "theme": "engagement"})
+    shifts: dict[str, None] = {}
+    for item in reference.read_reference_csv("pulse_items.csv"):
+        rows.append({"measure": item["code"], "label": item["label"], "kind": "pulse_item",
+                     "question_code": item["code"], "theme": item["cultural_shift"]})
+        shifts[item["cultural_shift"]] = None
+    for shift in shifts:
+        rows.append({"measure": f"SHIFT:{shift}", "label": f"Cultural shift: {shift}", "kind": "cultural_shift",
+                     "question_code": None, "theme": shift})
     return rows
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 
 from warehouse.db import table
 
-WAVE_DATA_TABLES = ("fact_survey_measure", "raw_survey_comment", "raw_survey_response", "raw_pulse_response")
+WAVE_DATA_TABLES = ("fact_survey_measure", "fact_pulse_measure", "raw_survey_comment", "raw_survey_response",
+                    "raw_pulse_response")
 
 
 def _now() -> dt.datetime:

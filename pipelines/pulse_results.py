@@ -1,0 +1,182 @@
+"""Turns a staged pulse wave into weighted, protected results; publishing adds the change since
+the previous pulse. Work per pulse reads only this pulse, the workforce snapshot in force and, at
+publishing, the previous pulse's figures: it does not grow with the number of earlier pulses.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pipelines import disclosure, reference, significance
+from pipelines.pulse_weighting import effective_n, margin_of_error, weight_to_population
+from pipelines.sources.pulse import REPEATED_ITEMS, fieldwork_start
+from pipelines.survey_measures import reporting_groups
+from pipelines.survey_results import benchmarks_for_year
+from warehouse import load_log, waves
+from warehouse.db import table
+from warehouse.org_tree import ancestor_paths, units_in_force
+
+FACT_COLUMNS = (
+    "wave_id", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label", "measure",
+    "value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95", "benchmark", "diff_pp",
+    "benchmark_significant", "previous_value", "change_pp", "change_significant", "weighting", "suppressed",
+)
+CELL_KEY = ["unit_code", "breakdown", "group_value", "measure"]
+
+
+def shifts() -> dict[str, list[str]]:
+    items: dict[str, list[str]] = {}
+    for row in reference.read_reference_csv("pulse_items.csv"):
+        items.setdefault(row["cultural_shift"], []).append(row["code"])
+    return items
+
+
+def measure_matrices(responses: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Measure names and (respondents × measures) answered (0/1) and positive (0/1 or a share) matrices."""
+    questions = {q.code: q for q in reference.question_bank()}
+    names, answered, positive = [], [], []
+
+    def answers(code: str) -> np.ndarray:
+        column = code.lower()
+        return pd.to_numeric(responses[column], errors="coerce").to_numpy(float) if column in responses else np.full(len(responses), np.nan)
+
+    for shift, items in shifts().items():
+        item_answers = np.column_stack([answers(item) for item in items])
+        item_positive = np.isin(item_answers, (4, 5)).astype(float)
+        item_answered = ~np.isnan(item_answers)
+        for index, item in enumerate(items):
+            names.append(item)
+            answered.append(item_answered[:, index])
+            positive.append(item_positive[:, index])
+        count = item_answered.sum(axis=1)
+        names.append(f"SHIFT:{shift}")
+        answered.append(count > 0)
+        positive.append(np.divide((item_positive * item_answered).sum(axis=1), count, out=np.zeros(len(count)), where=count > 0))
+    for code in REPEATED_ITEMS:
+        values = answers(code)
+        if questions[code].scale == "yes_no_pnts":
+            names.append(f"{code}_yes")
+            positive.append((values == 1).astype(float))
+        else:
+            names.append(code)
+            positive.append(np.isin(values, list(questions[code].positive_codes)).astype(float))
+        answered.append(~np.isnan(values))
+    return names, np.column_stack(answered).astype(float), np.column_stack(positive)
+
+
+def _population(connection: Connection, on_date, paths: dict[str, list[str]]) -> pd.DataFrame:
+    """Headcount by directorate and grade from the workforce snapshot in force on `on_date`."""
+    workforce = table(connection.engine, "fact_workforce")
+    snapshot = connection.execute(sa.select(sa.func.max(workforce.c.snapshot_date))
+                                  .where(workforce.c.snapshot_date <= on_date)).scalar()
+    if snapshot is None:
+        return pd.DataFrame(columns=["directorate", "grade", "headcount"])
+    rows = pd.read_sql(sa.select(workforce.c.unit_code, workforce.c.grade, workforce.c.headcount)
+                       .where(workforce.c.snapshot_date == snapshot), connection)
+    rows["directorate"] = rows["unit_code"].map(lambda unit: _directorate(paths, unit))
+    return rows.groupby(["directorate", "grade"], as_index=False)["headcount"].sum()
+
+
+def _directorate(paths: dict[str, list[str]], unit: str) -> str:
+    path = paths.get(unit, [unit])
+    return path[1] if len(path) > 1 else path[0]
+
+
+def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
+    """Compute and store a staged pulse's weighted results (replacing any earlier attempt). Returns rows."""
+    with engine.begin() as connection:
+        load_log.lock_source(connection, "pulse")
+        wave = waves.wave_row(connection, wave_id)
+        if wave.status != "staged":
+            return 0
+        pulse_responses = table(engine, "raw_pulse_response")
+        responses = pd.read_sql(sa.select(pulse_responses).where(pulse_responses.c.wave_id == wave_id), connection)
+        start = fieldwork_start(wave.wave)
+        units = units_in_force(connection, start)
+        paths = ancestor_paths(units)
+        sample = pd.DataFrame({"directorate": responses["unit_code"].map(lambda unit: _directorate(paths, unit)),
+                               "grade": responses["grade"]})
+        weighting = weight_to_population(sample, _population(connection, start, paths))
+
+        groups, membership, families = reporting_groups(responses[["unit_code", "grade", "sex"]], units)
+        names, answered, positive = measure_matrices(responses)
+        weights = weighting.weights[:, None]
+        respondents = np.asarray(membership @ answered)
+        weight_sum = np.asarray(membership @ (answered * weights))
+        weight_squares = np.asarray(membership @ (answered * weights ** 2))
+        weighted_positive = np.asarray(membership @ (answered * weights * positive))
+        positive_count = np.asarray(membership @ (answered * positive))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frames = {
+                "value_weighted": 100 * weighted_positive / weight_sum,
+                "value_unweighted": 100 * positive_count / respondents,
+                "effective_n": weight_sum ** 2 / weight_squares,
+                "respondents": respondents,
+            }
+        cells = pd.concat({key: pd.DataFrame(matrix, columns=names).rename_axis("group_id").reset_index()
+                          .melt(id_vars="group_id", var_name="measure", value_name=key).set_index(["group_id", "measure"])[key]
+                           for key, matrix in frames.items()}, axis=1).reset_index()
+        cells = cells[cells["respondents"] > 0].merge(groups, on="group_id")
+        cells["respondents"] = cells["respondents"].astype(int)
+        cells["moe_95"] = margin_of_error(cells["value_weighted"], cells["effective_n"])
+        cells["suppressed"] = disclosure.suppress(cells, families, min_group_size)
+        year = int(wave.wave[:4])
+        cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark"]], on="measure", how="left")
+        cells["diff_pp"] = cells["value_weighted"] - cells["benchmark"]
+        cells["benchmark_significant"] = significance.differs_from_benchmark(
+            cells["value_weighted"], cells["effective_n"], cells["benchmark"])
+        cells["benchmark_significant"] = cells["benchmark_significant"].where(cells["benchmark"].notna(), None)
+        cells = cells.assign(wave_id=wave_id, weighting=weighting.method, previous_value=None, change_pp=None,
+                             change_significant=None)
+        _replace_fact_rows(connection, wave_id, cells)
+        return len(cells)
+
+
+def _replace_fact_rows(connection: Connection, wave_id: int, cells: pd.DataFrame) -> None:
+    facts = table(connection.engine, "fact_pulse_measure")
+    connection.execute(sa.delete(facts).where(facts.c.wave_id == wave_id))
+    frame = cells[list(FACT_COLUMNS)].astype(object)
+    connection.execute(sa.insert(facts), frame.where(frame.notna(), None).to_dict("records"))
+
+
+def _wave_cells(connection: Connection, wave_id: int) -> pd.DataFrame:
+    facts = table(connection.engine, "fact_pulse_measure")
+    return pd.read_sql(sa.select(facts).where(facts.c.wave_id == wave_id), connection)
+
+
+def _with_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Change in the weighted value since the previous pulse; significance with effective sample sizes."""
+    current = current.drop(columns=["previous_value", "change_pp", "change_significant"])
+    if previous is None or previous.empty:
+        return current.assign(previous_value=None, change_pp=None, change_significant=None)
+    earlier = previous[CELL_KEY + ["value_weighted", "effective_n", "suppressed"]].rename(columns={
+        "value_weighted": "previous_value", "effective_n": "previous_effective_n", "suppressed": "previous_suppressed"})
+    merged = current.fillna({"unit_code": "", "group_value": ""}).merge(
+        earlier.fillna({"unit_code": "", "group_value": ""}), on=CELL_KEY, how="left")
+    merged[["unit_code", "group_value"]] = merged[["unit_code", "group_value"]].replace("", None)
+    hidden = merged["previous_suppressed"].fillna(True).astype(bool)  # a change would reveal a hidden figure
+    merged.loc[hidden, "previous_value"] = np.nan
+    merged["change_pp"] = merged["value_weighted"] - merged["previous_value"]
+    merged["change_significant"] = significance.two_proportion_significant(
+        merged["value_weighted"], merged["effective_n"], merged["previous_value"], merged["previous_effective_n"])
+    merged["change_significant"] = merged["change_significant"].where(merged["previous_value"].notna(), None)
+    return merged.drop(columns=["previous_effective_n", "previous_suppressed"])
+
+
+def publish_pulse(engine: Engine, wave_id: int) -> list[int]:
+    """Make a computed pulse current, then refresh its change and the next pulse's change."""
+    with engine.begin() as connection:
+        load_log.lock_source(connection, "pulse")
+        replaced = waves.publish_wave(connection, wave_id)
+        wave = waves.wave_row(connection, wave_id)
+        if wave.status != "current":
+            return replaced
+        ordered = sorted(waves.current_waves(connection, wave.source, wave.org_code), key=lambda w: w.wave)
+        ids = [w.wave_id for w in ordered]
+        position = ids.index(wave_id)
+        for index in range(position, min(position + 2, len(ids))):
+            previous = _wave_cells(connection, ids[index - 1]) if index > 0 else None
+            _replace_fact_rows(connection, ids[index], _with_changes(_wave_cells(connection, ids[index]), previous))
+        return replaced
