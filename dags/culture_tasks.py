@@ -105,3 +105,11 @@ def process_comments() -> dict:
 
     settings = _settings()
     return run(get_engine(settings.warehouse_url), settings.min_group_size, print)
+
+
+@task
+def build_report() -> str:
+    """Write the HTML culture report and its exports; returns the report's path."""
+    from pipelines.report import build_report as build
+
+    return str(build(_settings(), progress=print)[0])

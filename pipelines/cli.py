@@ -123,7 +123,8 @@ def cmd_purge_raw_text(args) -> int:
 def cmd_sample_data(args) -> int:
     from pipelines.sample_data import write_sample_organisation
 
-    written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed, years=tuple(args.years))
+    written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed, years=tuple(args.years),
+                                        pulses=args.pulses)
     for path in written:
         _say(f"wrote {path}")
     return 0
@@ -143,6 +144,18 @@ def cmd_headlines(args) -> int:
     return 0
 
 
+# In the order their Asset events would run them in production.
+DEMO_DAGS = ("org_reference", "people_survey", "pulse_survey", "exit_stay_interviews", "nlp_comments", "culture_report")
+
+
+def cmd_report(args) -> int:
+    from pipelines.report import build_report
+
+    paths = build_report(load_settings(), Path(args.out) if args.out else None, _say)
+    _say(f"wrote {paths[0]} and {len(paths) - 1} export files")
+    return 0
+
+
 def cmd_demo(args) -> int:
     import warnings
 
@@ -153,20 +166,21 @@ def cmd_demo(args) -> int:
     settings = load_settings()
     started = time.monotonic()
     _say(f"[1/4] writing a synthetic organisation ({args.respondents} respondents a year) to {settings.landing_dir}")
-    write_sample_organisation(settings.landing_dir, respondents=args.respondents, seed=args.seed)
+    write_sample_organisation(settings.landing_dir, respondents=args.respondents, seed=args.seed, pulses=3)
     _say(f"[2/4] preparing the warehouse at {settings.warehouse_url}")
     flow.initialise_warehouse(settings)
     _say(f"[3/4] running the Airflow DAGs with dag.test() (Airflow home {airflow_local.configure_airflow(settings)})")
     airflow_local.ensure_metadata_database()
-    for dag_id in ("org_reference", "people_survey", "nlp_comments"):
+    for dag_id in DEMO_DAGS:
         _say(f"      dag {dag_id} ...")
         airflow_local.run_dag(dag_id)
         _say(f"      dag {dag_id}: success")
     _say("[4/4] results")
     cmd_headlines(argparse.Namespace(wave=None))
     _say("")
-    _say(f"warehouse:  {_without_password(settings.warehouse_url)}  (query the hr_survey_results view; see docs/warehouse.md)")
-    _say(f"reports:    {settings.reports_dir}")
+    _say(f"warehouse:  {_without_password(settings.warehouse_url)}  (query the hr_* views; see docs/warehouse.md)")
+    _say(f"report:     {settings.var_dir / 'report' / 'culture_report.html'}  (xlsx and CSV in {settings.var_dir / 'report' / 'exports'})")
+    _say(f"validation: {settings.reports_dir}")
     _say(f"landing:    {settings.landing_dir}")
     _say(f"done in {time.monotonic() - started:.0f} s")
     return 0
@@ -205,11 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--respondents", type=int, default=3400)
     sample.add_argument("--seed", type=int, default=7)
     sample.add_argument("--years", type=int, nargs="+", default=[2023, 2024])
+    sample.add_argument("--pulses", type=int, default=3,
+                        help="bi-monthly pulses (with exit and stay interviews) in the year after the last survey; 0 for none")
     sample.set_defaults(run=cmd_sample_data)
 
     headlines = commands.add_parser("headlines", help="print headline measures against the Civil Service benchmark")
     headlines.add_argument("--wave", help="survey year (default: the latest)")
     headlines.set_defaults(run=cmd_headlines)
+
+    report = commands.add_parser("report", help="write the HTML culture report and its xlsx/CSV exports")
+    report.add_argument("--out", metavar="DIR", help="output directory (default: $CULTURE_VAR_DIR/report)")
+    report.set_defaults(run=cmd_report)
 
     demo = commands.add_parser("demo", help="synthetic data -> Airflow DAGs -> SQLite warehouse -> headlines")
     demo.add_argument("--respondents", type=int, default=3400)

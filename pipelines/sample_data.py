@@ -248,8 +248,12 @@ def workforce_frame(survey: pd.DataFrame, snapshot_date: str, response_rate: flo
 
 
 def write_sample_organisation(directory: str | Path, respondents: int = 3400, seed: int = 7,
-                              years: tuple[int, ...] = (2023, 2024)) -> list[Path]:
-    """Write a landing directory (one sub-directory per source). Returns the files written."""
+                              years: tuple[int, ...] = (2023, 2024), pulses: int = 0) -> list[Path]:
+    """Write a landing directory (one sub-directory per source). Returns the files written.
+
+    With `pulses`, the year after the last survey also gets that many bi-monthly pulses and a
+    half-year of exit and stay interviews (pipelines/sample_followups.py).
+    """
     root = Path(directory)
     written = []
     units_file = root / "org_units" / f"org_units_{TREE_VALID_FROM}.csv"
@@ -267,4 +271,8 @@ def write_sample_organisation(directory: str | Path, respondents: int = 3400, se
         workforce_file.parent.mkdir(parents=True, exist_ok=True)
         workforce_frame(survey, f"{year}-09-01", rate, seed + year).to_csv(workforce_file, index=False)
         written += [survey_file, workforce_file]
+    if pulses:
+        from pipelines.sample_followups import write_followups
+
+        written += write_followups(root, max(years) + 1, seed, pulses=pulses)
     return written

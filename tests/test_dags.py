@@ -10,7 +10,7 @@ from pipelines.airflow_local import DAGS_FOLDER, DagRunFailed, run_dag
 from tests.conftest import SAMPLES
 from tests.helpers import query
 
-EXPECTED_DAGS = {"org_reference", "people_survey", "nlp_comments", "exit_stay_interviews", "pulse_survey"}
+EXPECTED_DAGS = {"org_reference", "people_survey", "nlp_comments", "exit_stay_interviews", "pulse_survey", "culture_report"}
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,15 @@ def test_pulse_dag_is_started_by_a_pulse_landing(dag_bag):
     assert watched.name == "landed_pulse" and isinstance(trigger, LandedFileTrigger)
     assert trigger.directory.endswith("pulse")
     assert [a.name for a in dag.get_task("publish").outlets] == ["pulse_results"]
+
+
+def test_report_dag_runs_monthly_and_whenever_results_change(dag_bag):
+    from airflow.sdk import AssetOrTimeSchedule
+
+    dag = dag_bag.dags["culture_report"]
+    assert isinstance(dag.timetable, AssetOrTimeSchedule)
+    assert {a.name for a in dag.timetable.asset_condition.objects} == {
+        "people_survey_results", "pulse_results", "comment_themes", "interview_results"}
 
 
 def land(settings, source: str, *files: Path) -> None:
@@ -152,3 +161,6 @@ def test_pulse_dag_weights_and_publishes_a_landed_pulse(airflow_metadata, cultur
     shifts = query(culture_env.warehouse_url, "SELECT * FROM hr_pulse_results WHERE measure LIKE 'SHIFT:%' "
                                               "AND unit_code IS NULL AND breakdown = 'all'")
     assert len(shifts) == 6 and shifts["value_weighted"].notna().all()
+    assert run_dag("culture_report") == "success"
+    report = culture_env.var_dir / "report" / "culture_report.html"
+    assert "The six cultural shifts" in report.read_text(encoding="utf-8")

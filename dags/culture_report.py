@@ -1,0 +1,33 @@
+"""The culture team's report: a self-contained HTML report with charts and its xlsx/CSV exports.
+Monthly, and again whenever survey, pulse, comment or interview results change (Assets)."""
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import pendulum
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
+
+from culture_tasks import asset, build_report
+from pipelines import assets
+
+RESULTS = (assets.PEOPLE_SURVEY_RESULTS, assets.PULSE_RESULTS, assets.COMMENT_THEMES, assets.INTERVIEW_RESULTS)
+
+
+@dag(
+    dag_id="culture_report",
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 7 1 * *", timezone="UTC"),
+        assets=reduce(or_, [asset(name) for name in RESULTS]),
+    ),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["culture", "report"],
+    doc_md=__doc__,
+)
+def culture_report():
+    build_report.override(outlets=[asset(assets.CULTURE_REPORT)])()
+
+
+culture_report()
