@@ -148,6 +148,19 @@ def cmd_headlines(args) -> int:
 DEMO_DAGS = ("org_reference", "people_survey", "pulse_survey", "exit_stay_interviews", "nlp_comments", "culture_report")
 
 
+def cmd_notify(args) -> int:
+    from pipelines.notify import AirflowApi, NotifyError, land_and_announce
+
+    api = AirflowApi.from_environment()
+    try:
+        result = land_and_announce(load_settings(), args.source, Path(args.path), api)
+    except NotifyError as error:
+        _say(f"error: {error}")
+        return 1
+    _say(f"{Path(args.path).name}: {result} to Airflow at {api.url} (asset landed_{args.source})")
+    return 0
+
+
 def cmd_report(args) -> int:
     from pipelines.report import build_report
 
@@ -226,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     headlines = commands.add_parser("headlines", help="print headline measures against the Civil Service benchmark")
     headlines.add_argument("--wave", help="survey year (default: the latest)")
     headlines.set_defaults(run=cmd_headlines)
+
+    notify = commands.add_parser("notify", help="land a file and start its DAG now through Airflow's REST API")
+    notify.add_argument("source", choices=("pulse", "exit_interviews", "stay_interviews"))
+    notify.add_argument("path", metavar="PATH")
+    notify.set_defaults(run=cmd_notify)
 
     report = commands.add_parser("report", help="write the HTML culture report and its xlsx/CSV exports")
     report.add_argument("--out", metavar="DIR", help="output directory (default: $CULTURE_VAR_DIR/report)")

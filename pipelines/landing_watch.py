@@ -5,7 +5,8 @@ once: its SHA-256 is recorded in a ledger (`.announced.json` beside the files) *
 event goes out, so a restarted triggerer, or the same file copied in twice, never starts a
 second run for the same content. A corrected file has new content and is announced again.
 The ledger is a convenience against duplicate runs, not the guard against double loads: the
-load itself is idempotent (the load log's checksums).
+load itself is idempotent (the load log's checksums). Two writers of the ledger at the same
+moment (the triggerer and `culture notify`) could at worst start one extra, harmless run.
 """
 from __future__ import annotations
 
@@ -31,6 +32,17 @@ def _write_ledger(directory: Path, ledger: dict[str, str]) -> None:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(ledger, out, indent=1, sort_keys=True)
     os.replace(temporary, directory / LEDGER_NAME)  # atomic: a crash never leaves half a ledger
+
+
+def record_announced(directory: str | Path, name: str, checksum: str) -> bool:
+    """Record one file as announced; False if its content was announced before."""
+    directory = Path(directory)
+    ledger = _ledger(directory)
+    if checksum in ledger.values():
+        return False
+    ledger[f"{name}@{checksum[:12]}"] = checksum
+    _write_ledger(directory, ledger)
+    return True
 
 
 def landed_csv_files(directory: Path) -> list[Path]:

@@ -34,7 +34,7 @@ def test_help_is_fast_and_lists_the_commands():
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "pipelines.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for command in ("init", "ingest", "sample-data", "demo", "headlines"):
+    for command in ("init", "ingest", "sample-data", "demo", "headlines", "comments", "purge-raw-text", "report", "notify"):
         assert command in result.stdout
     # heavy libraries are imported lazily; this is a smoke check, not a benchmark
     assert time.monotonic() - started < 15
