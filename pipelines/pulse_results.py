@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines import disclosure, reference, significance
-from pipelines.pulse_weighting import effective_n, margin_of_error, weight_to_population
+from pipelines.pulse_weighting import margin_of_error, weight_to_population
 from pipelines.sources.pulse import REPEATED_ITEMS, fieldwork_start
 from pipelines.survey_measures import reporting_groups
 from pipelines.survey_results import benchmarks_for_year
 from warehouse import load_log, waves
+from warehouse.bulk import bulk_insert
 from warehouse.db import table
 from warehouse.org_tree import ancestor_paths, units_in_force
 
@@ -137,8 +138,7 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
 def _replace_fact_rows(connection: Connection, wave_id: int, cells: pd.DataFrame) -> None:
     facts = table(connection.engine, "fact_pulse_measure")
     connection.execute(sa.delete(facts).where(facts.c.wave_id == wave_id))
-    frame = cells[list(FACT_COLUMNS)].astype(object)
-    connection.execute(sa.insert(facts), frame.where(frame.notna(), None).to_dict("records"))
+    bulk_insert(connection, "fact_pulse_measure", cells[list(FACT_COLUMNS)])
 
 
 def _wave_cells(connection: Connection, wave_id: int) -> pd.DataFrame:

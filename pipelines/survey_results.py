@@ -10,6 +10,7 @@ from pipelines import disclosure, significance
 from pipelines.sources.people_survey import org_tree_date
 from pipelines.survey_measures import compute_measures
 from warehouse import load_log, waves
+from warehouse.bulk import bulk_insert
 from warehouse.db import table
 from warehouse.org_tree import units_in_force
 
@@ -56,9 +57,7 @@ def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> i
 def _replace_fact_rows(connection: Connection, wave_id: int, cells: pd.DataFrame) -> None:
     facts = table(connection.engine, "fact_survey_measure")
     connection.execute(sa.delete(facts).where(facts.c.wave_id == wave_id))
-    frame = cells[list(FACT_COLUMNS)].astype(object)
-    frame = frame.where(frame.notna(), None)
-    connection.execute(sa.insert(facts), frame.to_dict("records"))
+    bulk_insert(connection, "fact_survey_measure", cells[list(FACT_COLUMNS)])
 
 
 def _wave_cells(connection: Connection, wave_id: int) -> pd.DataFrame:

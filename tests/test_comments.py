@@ -15,7 +15,6 @@ from nlp.embeddings import embed
 from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
-from nlp.taxonomy import OTHER, TAXONOMY
 from pipelines import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query

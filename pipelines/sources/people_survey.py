@@ -4,15 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines import contract, reference
 from pipelines.sources import Source
-from pipelines.sources.common import as_small_ints, records, text_columns
+from pipelines.sources.common import as_small_ints, text_columns
 from pipelines.validation import expect
 from warehouse import waves
-from warehouse.db import table
+from warehouse.bulk import bulk_insert
 from warehouse.org_tree import units_in_force
 
 REQUIRED = ("respondent_id", "survey_year", "org_code", "unit_code")
@@ -76,7 +75,7 @@ def wave_of(frame: pd.DataFrame) -> str:
     return frame["survey_year"].iloc[0]
 
 
-def response_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
+def response_records(frame: pd.DataFrame, wave_id: int) -> pd.DataFrame:
     columns: dict[str, pd.Series] = {
         "wave_id": pd.Series(wave_id, index=frame.index),
         "respondent_id": frame["respondent_id"],
@@ -91,19 +90,14 @@ def response_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
     for reason in _reason_codes():
         name = f"C02_{reason}"
         columns[name.lower()] = as_small_ints(frame[name]) if name in frame else None
-    return records(pd.DataFrame({k: (v if v is not None else pd.Series(None, index=frame.index, dtype=object))
-                                 for k, v in columns.items()}))
+    return pd.DataFrame({k: (v if v is not None else pd.Series(None, index=frame.index, dtype=object))
+                         for k, v in columns.items()})
 
 
-def comment_records(frame: pd.DataFrame, wave_id: int) -> list[dict]:
-    records = []
-    for column in text_columns(frame):
-        answered = frame[frame[column] != ""]
-        records += [
-            {"wave_id": wave_id, "respondent_id": rid, "question": column, "text": text}
-            for rid, text in zip(answered["respondent_id"], answered[column])
-        ]
-    return records
+def comment_records(frame: pd.DataFrame, wave_id: int) -> pd.DataFrame:
+    answers = [pd.DataFrame({"wave_id": wave_id, "respondent_id": frame.loc[frame[c] != "", "respondent_id"],
+                             "question": c, "text": frame.loc[frame[c] != "", c]}) for c in text_columns(frame)]
+    return pd.concat(answers, ignore_index=True) if answers else pd.DataFrame()
 
 
 def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
@@ -111,10 +105,8 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
         connection, source="people_survey", org_code=frame["org_code"].iloc[0], wave=wave_of(frame),
         survey_year=int(frame["survey_year"].iloc[0]), load_id=load_id, respondents=len(frame),
     )
-    connection.execute(sa.insert(table(connection.engine, "raw_survey_response")), response_records(frame, wave_id))
-    comments = comment_records(frame, wave_id)
-    if comments:
-        connection.execute(sa.insert(table(connection.engine, "raw_survey_comment")), comments)
+    bulk_insert(connection, "raw_survey_response", response_records(frame, wave_id))
+    bulk_insert(connection, "raw_survey_comment", comment_records(frame, wave_id))
     return wave_id
 
 
