@@ -14,8 +14,8 @@ from pipelines.pulse_weighting import margin_of_error, weight_to_population
 from pipelines.sources.pulse import REPEATED_ITEMS, fieldwork_start
 from pipelines.survey_measures import reporting_groups
 from pipelines.survey_results import benchmarks_for_year
+from pipelines.wave_facts import FactTable
 from warehouse import load_log, waves
-from warehouse.bulk import bulk_insert
 from warehouse.db import table
 from warehouse.org_tree import ancestor_paths, units_in_force
 
@@ -24,7 +24,8 @@ FACT_COLUMNS = (
     "value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95", "benchmark", "diff_pp",
     "benchmark_significant", "previous_value", "change_pp", "change_significant", "weighting", "suppressed",
 )
-CELL_KEY = ["unit_code", "breakdown", "group_value", "measure"]
+# Changes in the weighted value, tested with effective sample sizes.
+PULSE_FACTS = FactTable("fact_pulse_measure", FACT_COLUMNS, value="value_weighted", size="effective_n")
 
 
 def shifts() -> dict[str, list[str]]:
@@ -131,52 +132,10 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
         cells["benchmark_significant"] = cells["benchmark_significant"].where(cells["benchmark"].notna(), None)
         cells = cells.assign(wave_id=wave_id, weighting=weighting.method, previous_value=None, change_pp=None,
                              change_significant=None)
-        _replace_fact_rows(connection, wave_id, cells)
+        PULSE_FACTS.replace(connection, wave_id, cells)
         return len(cells)
-
-
-def _replace_fact_rows(connection: Connection, wave_id: int, cells: pd.DataFrame) -> None:
-    facts = table(connection.engine, "fact_pulse_measure")
-    connection.execute(sa.delete(facts).where(facts.c.wave_id == wave_id))
-    bulk_insert(connection, "fact_pulse_measure", cells[list(FACT_COLUMNS)])
-
-
-def _wave_cells(connection: Connection, wave_id: int) -> pd.DataFrame:
-    facts = table(connection.engine, "fact_pulse_measure")
-    return pd.read_sql(sa.select(facts).where(facts.c.wave_id == wave_id), connection)
-
-
-def _with_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """Change in the weighted value since the previous pulse; significance with effective sample sizes."""
-    current = current.drop(columns=["previous_value", "change_pp", "change_significant"])
-    if previous is None or previous.empty:
-        return current.assign(previous_value=None, change_pp=None, change_significant=None)
-    earlier = previous[CELL_KEY + ["value_weighted", "effective_n", "suppressed"]].rename(columns={
-        "value_weighted": "previous_value", "effective_n": "previous_effective_n", "suppressed": "previous_suppressed"})
-    merged = current.fillna({"unit_code": "", "group_value": ""}).merge(
-        earlier.fillna({"unit_code": "", "group_value": ""}), on=CELL_KEY, how="left")
-    merged[["unit_code", "group_value"]] = merged[["unit_code", "group_value"]].replace("", None)
-    hidden = merged["previous_suppressed"].fillna(True).astype(bool)  # a change would reveal a hidden figure
-    merged.loc[hidden, "previous_value"] = np.nan
-    merged["change_pp"] = merged["value_weighted"] - merged["previous_value"]
-    merged["change_significant"] = significance.two_proportion_significant(
-        merged["value_weighted"], merged["effective_n"], merged["previous_value"], merged["previous_effective_n"])
-    merged["change_significant"] = merged["change_significant"].where(merged["previous_value"].notna(), None)
-    return merged.drop(columns=["previous_effective_n", "previous_suppressed"])
 
 
 def publish_pulse(engine: Engine, wave_id: int) -> list[int]:
     """Make a computed pulse current, then refresh its change and the next pulse's change."""
-    with engine.begin() as connection:
-        load_log.lock_source(connection, "pulse")
-        replaced = waves.publish_wave(connection, wave_id)
-        wave = waves.wave_row(connection, wave_id)
-        if wave.status != "current":
-            return replaced
-        ordered = sorted(waves.current_waves(connection, wave.source, wave.org_code), key=lambda w: w.wave)
-        ids = [w.wave_id for w in ordered]
-        position = ids.index(wave_id)
-        for index in range(position, min(position + 2, len(ids))):
-            previous = _wave_cells(connection, ids[index - 1]) if index > 0 else None
-            _replace_fact_rows(connection, ids[index], _with_changes(_wave_cells(connection, ids[index]), previous))
-        return replaced
+    return PULSE_FACTS.publish(engine, wave_id, "pulse")

@@ -91,4 +91,4 @@ def current_waves(connection: Connection, source: str, org_code: str) -> list:
     waves = table(connection.engine, "survey_wave")
     return connection.execute(sa.select(waves).where(
         waves.c.source == source, waves.c.org_code == org_code, waves.c.status == "current",
-    ).order_by(waves.c.survey_year)).all()
+    ).order_by(waves.c.survey_year, waves.c.wave)).all()  # years for annual waves, pulse ids for pulses
