@@ -1,6 +1,6 @@
 """Ingest + validation + measures + load for synthetic people-survey waves; prints wall time and peak memory.
 
-    python bench/ingest.py                       # 3,400 and 100,000 respondents on SQLite
+    python bench/ingest.py                       # 3,400, 100,000 and 350,000 respondents on SQLite
     python bench/ingest.py --sizes 3400 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Each size runs in a fresh child process so that its peak memory is its own. Prints figures only:
@@ -15,10 +15,21 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def scratch_schema(server_url: str) -> str:
+    """A fresh schema on the PostgreSQL server, so every run starts from an empty warehouse."""
+    import sqlalchemy as sa
+
+    schema = f"culture_bench_{uuid.uuid4().hex[:10]}"
+    with sa.create_engine(server_url).begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    return f"{server_url}{'&' if '?' in server_url else '?'}options=-csearch_path%3D{schema}"
 
 
 def measure_once(respondents: int, url: str | None) -> dict:
@@ -29,7 +40,7 @@ def measure_once(respondents: int, url: str | None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="culture-bench-"))
     landing = work / "landing"
     write_sample_organisation(landing, respondents=respondents, years=(2024,))
-    settings = Settings(work / "var", landing, url or f"sqlite:///{work / 'warehouse.db'}", 10)
+    settings = Settings(work / "var", landing, scratch_schema(url) if url else f"sqlite:///{work / 'warehouse.db'}", 10)
     flow.initialise_warehouse(settings)
     for source in ("org_units", "workforce"):
         flow.ingest(settings, source, flow.find_landed_files(settings, source))
@@ -44,8 +55,8 @@ def measure_once(respondents: int, url: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[3400, 100_000])
-    parser.add_argument("--postgres", help="also run against this PostgreSQL URL (a fresh schema is not created: use a scratch database)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3400, 100_000, 350_000])
+    parser.add_argument("--postgres", help="also run against this PostgreSQL server (each run gets a fresh schema, left for inspection)")
     parser.add_argument("--child", nargs=2, metavar=("RESPONDENTS", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -121,10 +121,16 @@ def cmd_purge_raw_text(args) -> int:
 
 
 def cmd_sample_data(args) -> int:
-    from pipelines.sample_data import write_sample_organisation
+    if args.organisations > 1:
+        from pipelines.sample_civil_service import write_civil_service_wave
 
-    written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed, years=tuple(args.years),
-                                        pulses=args.pulses)
+        written = write_civil_service_wave(args.directory, respondents=args.respondents, organisations=args.organisations,
+                                           seed=args.seed, year=max(args.years))
+    else:
+        from pipelines.sample_data import write_sample_organisation
+
+        written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed,
+                                            years=tuple(args.years), pulses=args.pulses)
     for path in written:
         _say(f"wrote {path}")
     return 0
@@ -234,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--years", type=int, nargs="+", default=[2023, 2024])
     sample.add_argument("--pulses", type=int, default=3,
                         help="bi-monthly pulses (with exit and stay interviews) in the year after the last survey; 0 for none")
+    sample.add_argument("--organisations", type=int, default=1,
+                        help="above 1: a Civil Service-scale wave of the last year, one survey file per organisation "
+                             "(e.g. --organisations 100 --respondents 350000)")
     sample.set_defaults(run=cmd_sample_data)
 
     headlines = commands.add_parser("headlines", help="print headline measures against the Civil Service benchmark")

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipelines.config import ConfigError, load_settings
@@ -71,3 +72,17 @@ def test_sample_data_is_reproducible(tmp_path):
     comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
     for sub in comparison.subdirs.values():
         assert sub.diff_files == [] and sub.left_only == [] and sub.right_only == []
+
+
+def test_civil_service_scale_sample_is_many_organisations_and_reproducible(tmp_path):
+    for name in ("a", "b"):
+        assert run_cli("sample-data", tmp_path / name, "--respondents", 2000, "--organisations", 5, "--years", 2024) == 0
+    surveys = sorted((tmp_path / "a" / "people_survey").glob("*.csv"))
+    assert len(surveys) == 5
+    frames = [pd.read_csv(path, dtype=str) for path in surveys]
+    assert sum(len(f) for f in frames) >= 2000 and len({f["org_code"].iloc[0] for f in frames}) == 5
+    assert all(f["unit_code"].str.startswith(f["org_code"].iloc[0] + "-").all() for f in frames)
+    commented = pd.concat(frames).filter(like="text_").notna().any(axis=1).mean()
+    assert 0.15 < commented < 0.35, "about a fifth of respondents write a comment"
+    for path in surveys:
+        assert path.read_bytes() == (tmp_path / "b" / "people_survey" / path.name).read_bytes()
