@@ -16,23 +16,40 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def scratch_schema(server_url: str) -> str:
-    """A fresh schema on the PostgreSQL server, so every run starts from an empty warehouse."""
+@contextmanager
+def scratch_schema(server_url: str):
+    """A fresh schema on the PostgreSQL server for one run, dropped afterwards."""
     import sqlalchemy as sa
 
     schema = f"culture_bench_{uuid.uuid4().hex[:10]}"
-    with sa.create_engine(server_url).begin() as connection:
+    admin = sa.create_engine(server_url)
+    with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    return f"{server_url}{'&' if '?' in server_url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        yield f"{server_url}{'&' if '?' in server_url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        from warehouse.db import get_engine
+
+        get_engine.cache_clear()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def measure_once(respondents: int, url: str | None) -> dict:
+    if url is None:
+        return measure_in(respondents, None)
+    with scratch_schema(url) as schema_url:
+        return measure_in(respondents, schema_url)
+
+
+def measure_in(respondents: int, url: str | None) -> dict:
     from pipelines import flow
     from pipelines.config import Settings
     from pipelines.sample_data import write_sample_organisation
@@ -40,7 +57,7 @@ def measure_once(respondents: int, url: str | None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="culture-bench-"))
     landing = work / "landing"
     write_sample_organisation(landing, respondents=respondents, years=(2024,))
-    settings = Settings(work / "var", landing, scratch_schema(url) if url else f"sqlite:///{work / 'warehouse.db'}", 10)
+    settings = Settings(work / "var", landing, url or f"sqlite:///{work / 'warehouse.db'}", 10)
     flow.initialise_warehouse(settings)
     for source in ("org_units", "workforce"):
         flow.ingest(settings, source, flow.find_landed_files(settings, source))
@@ -56,7 +73,7 @@ def measure_once(respondents: int, url: str | None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[3400, 100_000, 350_000])
-    parser.add_argument("--postgres", help="also run against this PostgreSQL server (each run gets a fresh schema, left for inspection)")
+    parser.add_argument("--postgres", help="also run against this PostgreSQL server (each run gets a fresh schema, dropped after)")
     parser.add_argument("--child", nargs=2, metavar=("RESPONDENTS", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
