@@ -76,6 +76,16 @@ def test_hr_analyst_cannot_read_raw_data_or_the_load_log(login_as, table):
     assert denied(login_as("hr_analyst"), f"SELECT * FROM {table} LIMIT 1")
 
 
+def test_hr_analyst_can_read_no_table_at_all(login_as, warehouse_with_roles):
+    """Fact tables hold suppressed values and the comment table flagged comments: views only."""
+    tables = sa.inspect(sa.create_engine(warehouse_with_roles)).get_table_names()
+    assert {"fact_pulse_measure", "fact_interview_measure", "fact_comment_theme", "comment", "raw_pulse_response",
+            "raw_stay_interview", "embedding_cache"} <= set(tables)
+    analyst = login_as("hr_analyst")
+    readable = [t for t in tables if not denied(analyst, f'SELECT * FROM "{t}" LIMIT 1')]
+    assert readable == []
+
+
 def test_hr_analyst_cannot_write_anything(login_as):
     analyst = login_as("hr_analyst")
     assert denied(analyst, "INSERT INTO load_log (source, file_name, checksum, outcome, loaded_at) VALUES ('x', 'x', 'x', 'x', now())")
