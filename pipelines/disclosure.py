@@ -34,7 +34,10 @@ def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int) -
         check["shown_n"] = check["shown_n"].fillna(0)
         remainder = check["parent_n"] - check["shown_n"]
         parent_shown = ~flags[check["parent_cell"].to_numpy()]
-        leaking = check[parent_shown & (remainder > 0) & (remainder < min_group_size)]
+        # A hidden parent whose respondents all sit in shown children can be rebuilt from them,
+        # and then used in its own parent's subtraction: hide one of those children too.
+        rebuildable = ~parent_shown & (remainder == 0) & (check["shown_n"] > 0) & (check["parent_n"] >= min_group_size)
+        leaking = check[(parent_shown & (remainder > 0) & (remainder < min_group_size)) | rebuildable]
         if leaking.empty:
             break
         candidates = shown.merge(leaking[["family_id", "measure"]], on=["family_id", "measure"])

@@ -58,3 +58,21 @@ def test_the_threshold_is_configurable_upwards():
     cells, families = cells_and_families(100, {"A": 60, "B": 25, "C": 15})
     assert suppressed_groups(cells, families, k=10) == set()
     assert suppressed_groups(cells, families, k=20) == {"B", "C"}
+
+
+def test_a_hidden_parent_cannot_be_rebuilt_from_its_children():
+    # Organisation 25 = D1 22 + D2 3. D2 is small, so D1 is hidden with it. But D1 = T1 + T2
+    # exactly: with both teams shown, D1 could be rebuilt, and D2 = 25 - D1 recovered.
+    cells = pd.DataFrame([{"group_id": g, "measure": "B01", "respondents": n}
+                          for g, n in {"ORG": 25, "D1": 22, "D2": 3, "T1": 10, "T2": 12}.items()])
+    families = pd.DataFrame([
+        {"family_id": "org", "group_id": "ORG", "role": "parent"},
+        {"family_id": "org", "group_id": "D1", "role": "child"},
+        {"family_id": "org", "group_id": "D2", "role": "child"},
+        {"family_id": "d1", "group_id": "D1", "role": "parent"},
+        {"family_id": "d1", "group_id": "T1", "role": "child"},
+        {"family_id": "d1", "group_id": "T2", "role": "child"},
+    ])
+    hidden = suppressed_groups(cells, families)
+    assert {"D1", "D2"} <= hidden and hidden & {"T1", "T2"}, "one team must be hidden too"
+    assert "ORG" not in hidden
