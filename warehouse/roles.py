@@ -54,6 +54,8 @@ def roles_exist(engine: Engine) -> bool:
 def apply_grants(engine: Engine) -> None:
     """(Re)grant on every current table and view, so objects added by later migrations are covered."""
     with engine.begin() as connection:
+        # Two processes granting at once fail with "tuple concurrently updated": take turns.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('culture_apply_grants'))"))
         schema = _quote(connection, _schema(connection))
         inspector = sa.inspect(connection)
         tables = inspector.get_table_names()
