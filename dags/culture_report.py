@@ -2,13 +2,10 @@
 Monthly, and again whenever survey, pulse, comment or interview results change (Assets)."""
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 import pendulum
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
 
-from culture_tasks import asset, build_report
+from culture_tasks import any_of, asset, build_report
 from pipelines import assets
 
 RESULTS = (assets.PEOPLE_SURVEY_RESULTS, assets.PULSE_RESULTS, assets.COMMENT_THEMES, assets.INTERVIEW_RESULTS)
@@ -18,7 +15,7 @@ RESULTS = (assets.PEOPLE_SURVEY_RESULTS, assets.PULSE_RESULTS, assets.COMMENT_TH
     dag_id="culture_report",
     schedule=AssetOrTimeSchedule(
         timetable=CronTriggerTimetable("0 7 1 * *", timezone="UTC"),
-        assets=reduce(or_, [asset(name) for name in RESULTS]),
+        assets=any_of(RESULTS),
     ),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,

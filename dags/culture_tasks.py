@@ -14,6 +14,14 @@ def asset(name: str) -> Asset:
     return Asset(name=name, uri=assets.asset_uri(name))
 
 
+def any_of(names) -> Asset:
+    """A schedule that fires when any of the named Assets is updated."""
+    from functools import reduce
+    from operator import or_
+
+    return reduce(or_, [asset(name) for name in names])
+
+
 def landed_files_asset(source: str) -> Asset:
     """An Asset that the triggerer updates whenever a new file lands in the source's directory."""
     from pipelines.airflow_triggers import LandedFileTrigger

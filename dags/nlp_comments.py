@@ -3,19 +3,16 @@ source DAG publishes new results (Airflow Assets: people survey, pulses, intervi
 never wait for a schedule."""
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 import pendulum
 from airflow.sdk import dag
 
-from culture_tasks import asset, prepare_warehouse, process_comments
+from culture_tasks import any_of, asset, prepare_warehouse, process_comments
 from pipelines import assets
 
 
 @dag(
     dag_id="nlp_comments",
-    schedule=reduce(or_, [asset(name) for name in assets.SOURCES_WITH_TEXT]),
+    schedule=any_of(assets.SOURCES_WITH_TEXT),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
