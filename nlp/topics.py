@@ -41,7 +41,10 @@ def _model(corpus_size: int):
 
     return BERTopic(
         embedding_model=sentence_model(),
-        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=RANDOM_STATE, n_jobs=1),
+        # 200 layout epochs (UMAP's own choice above 10,000 points) at every size: below that UMAP
+        # would spend 500, for clusters HDBSCAN finds just as well, at 2.5 times the cost.
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=RANDOM_STATE,
+                        n_jobs=1, n_epochs=200),
         hdbscan_model=HDBSCAN(min_cluster_size=max(10, corpus_size // 100), metric="euclidean",
                               cluster_selection_method="eom", prediction_data=True),
         vectorizer_model=CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, min_df=2),
