@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from nlp.redaction import PLACEHOLDER_TYPES, redact, redact_texts
+from nlp.redaction import PLACEHOLDER_TYPES, redact, redact_texts, worker_processes
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
 
@@ -61,3 +62,20 @@ def test_placeholders_are_typed_and_only_counts_are_recorded():
 def test_ordinary_comments_are_untouched():
     text = "Workload is unmanageable since 2023: 40 cases each and two vacancies in the team."
     assert redact(text).text == text
+
+
+def test_worker_processes_redact_exactly_as_one_process_does(evaluation, monkeypatch):
+    rows, alone = evaluation
+    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "2")
+    assert redact_texts([r["text"] for r in rows]) == alone
+
+
+def test_worker_processes_follow_the_batch_size_and_the_setting(monkeypatch):
+    monkeypatch.delenv("CULTURE_NLP_PROCESSES", raising=False)
+    assert worker_processes(20) == 1, "a pulse-sized batch is not worth a second process"
+    assert worker_processes(100_000) == (os.cpu_count() or 1)
+    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "1")
+    assert worker_processes(100_000) == 1
+    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "two")
+    with pytest.raises(ValueError, match="CULTURE_NLP_PROCESSES must be a whole number"):
+        worker_processes(100_000)

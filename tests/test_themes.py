@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from nlp.cache import cached_embeddings
+from nlp.embeddings import embed
 from nlp.redaction import redact_texts
 from nlp.taxonomy import CORE_THEMES, TAXONOMY
 from nlp.themes import assign, assign_themes
@@ -57,3 +58,16 @@ def test_taxonomy_covers_the_themes_the_issue_names():
     required = {"bullying", "harassment", "discrimination", "workload", "it_tools", "leadership_change",
                 "line_management", "learning_development", "pay", "recognition", "wellbeing"}
     assert required <= set(TAXONOMY)
+
+
+def test_embedding_precision_is_a_setting_and_bfloat16_stays_close(labelled, monkeypatch):
+    texts = labelled[0][:20]
+    monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "float32")
+    full = embed(texts)
+    monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "bfloat16")
+    half = embed(texts)
+    assert half.dtype == full.dtype == "float32"
+    assert (full * half).sum(axis=1).min() > 0.999
+    monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "half")
+    with pytest.raises(ValueError, match="CULTURE_EMBEDDING_PRECISION must be one of auto, float32, bfloat16"):
+        embed(texts)
