@@ -111,6 +111,11 @@ def _redact_doc(doc) -> Redaction:
     return Redaction("".join(pieces), dict(counts))
 
 
+def usable_cores() -> int:
+    # A container limited to some CPUs still sees all of the host's in os.cpu_count().
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def worker_processes(batch: int) -> int:
     """How many processes spaCy should use for a batch: CULTURE_NLP_PROCESSES, else one per core
     for large batches. A daemonic process (some Airflow executors run tasks in one) may not
@@ -121,7 +126,7 @@ def worker_processes(batch: int) -> int:
             raise ValueError(f"CULTURE_NLP_PROCESSES must be a whole number of processes, 1 or more, not {configured!r}")
         wanted = int(configured)
     else:
-        wanted = max(1, min(os.cpu_count() or 1, batch // COMMENTS_PER_PROCESS))
+        wanted = max(1, min(usable_cores(), batch // COMMENTS_PER_PROCESS))
     return 1 if multiprocessing.current_process().daemon else wanted
 
 

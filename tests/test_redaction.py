@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from nlp.redaction import PLACEHOLDER_TYPES, redact, redact_texts, worker_processes
+from nlp.redaction import PLACEHOLDER_TYPES, redact, redact_texts, usable_cores, worker_processes
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
 
@@ -73,7 +72,7 @@ def test_worker_processes_redact_exactly_as_one_process_does(evaluation, monkeyp
 def test_worker_processes_follow_the_batch_size_and_the_setting(monkeypatch):
     monkeypatch.delenv("CULTURE_NLP_PROCESSES", raising=False)
     assert worker_processes(20) == 1, "a pulse-sized batch is not worth a second process"
-    assert worker_processes(100_000) == (os.cpu_count() or 1)
+    assert worker_processes(100_000) == usable_cores()
     monkeypatch.setenv("CULTURE_NLP_PROCESSES", "1")
     assert worker_processes(100_000) == 1
     monkeypatch.setenv("CULTURE_NLP_PROCESSES", "two")
