@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -47,6 +48,10 @@ def timed(work):
     started = time.perf_counter()
     result = work()
     return result, time.perf_counter() - started
+
+
+def peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def warm_up() -> None:
@@ -122,20 +127,22 @@ def main() -> None:
     print(f"stages, comments per second (embeddings in {precision()}, redaction in "
           f"{worker_processes(max(args.sizes))} process(es) for the largest batch):")
     print(f"{'comments':>9}{'redact':>9}{'theme':>9}{'redact+theme':>14}{'topics':>9}{'all':>9}"
-          f"{'theme (cached)':>16}{'speed-up':>10}")
+          f"{'theme (cached)':>16}{'speed-up':>10}{'wall s':>8}{'peak MB':>9}")
     for size in args.sizes:
         s = stage_figures(size)
         both = s["redact_s"] + s["theme_s"]
         print(f"{size:>9}{size / s['redact_s']:>9.0f}{size / s['theme_s']:>9.0f}{size / both:>14.0f}"
               f"{size / s['topic_s']:>9.0f}{size / (both + s['topic_s']):>9.0f}"
-              f"{size / s['cached_theme_s']:>16.0f}{s['theme_s'] / s['cached_theme_s']:>9.0f}x")
+              f"{size / s['cached_theme_s']:>16.0f}{s['theme_s'] / s['cached_theme_s']:>9.0f}x"
+              f"{both + s['topic_s'] + s['cached_theme_s']:>8.1f}{peak_mb():>9}")
     print("\npipeline comment step (process_comments on SQLite), seconds:")
-    print(f"{'comments':>9}{'first run':>11}{'per second':>12}{'rerun':>9}{'speed-up':>10}")
+    print(f"{'comments':>9}{'first run':>11}{'per second':>12}{'rerun':>9}{'speed-up':>10}{'peak MB':>9}")
     for size in args.sizes:
         p = pipeline_figures(size)
         print(f"{p['comments']:>9}{p['first_s']:>11.1f}{p['comments'] / p['first_s']:>12.0f}{p['rerun_s']:>9.2f}"
-              f"{p['first_s'] / p['rerun_s']:>9.0f}x")
-    print("(CPU only; the first pipeline run includes loading comments, flags, prevalence and disclosure control)")
+              f"{p['first_s'] / p['rerun_s']:>9.0f}x{peak_mb():>9}")
+    print("(CPU only; the first pipeline run includes loading comments, flags, prevalence and disclosure control;"
+          " peak MB is this process's largest resident set so far, spaCy's worker processes not counted)")
 
 
 if __name__ == "__main__":
