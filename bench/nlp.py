@@ -54,13 +54,13 @@ def peak_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def warm_up() -> None:
+def warm_up(largest: int) -> None:
     from nlp.embeddings import embed
     from nlp.redaction import redact_texts
     from nlp.topics import discover_topics
 
     # Past 4,096 points UMAP switches to nearest-neighbour descent, compiled on first use.
-    for size in (300, 5000):
+    for size in (300, 5000) if largest > 4096 else (300,):
         texts = synthetic_comments(size, seed=99)
         discover_topics([r.text for r in redact_texts(texts)], embed(texts))
 
@@ -123,7 +123,7 @@ def main() -> None:
     from nlp.embeddings import precision
     from nlp.redaction import worker_processes
 
-    warm_up()
+    warm_up(max(args.sizes))
     print(f"stages, comments per second (embeddings in {precision()}, redaction in "
           f"{worker_processes(max(args.sizes))} process(es) for the largest batch):")
     print(f"{'comments':>9}{'redact':>9}{'theme':>9}{'redact+theme':>14}{'topics':>9}{'all':>9}"
