@@ -119,7 +119,8 @@ def usable_cores() -> int:
 def worker_processes(batch: int) -> int:
     """How many processes spaCy should use for a batch: CULTURE_NLP_PROCESSES, else one per core
     for large batches. A daemonic process (some Airflow executors run tasks in one) may not
-    start children, so it always works alone."""
+    start children, and only a forked child inherits the pipeline's own component: otherwise
+    one process does the work."""
     configured = os.environ.get("CULTURE_NLP_PROCESSES")
     if configured:
         if not configured.isdigit() or int(configured) < 1:
@@ -127,7 +128,9 @@ def worker_processes(batch: int) -> int:
         wanted = int(configured)
     else:
         wanted = max(1, min(usable_cores(), batch // COMMENTS_PER_PROCESS))
-    return 1 if multiprocessing.current_process().daemon else wanted
+    if multiprocessing.current_process().daemon or multiprocessing.get_start_method() != "fork":
+        return 1
+    return wanted
 
 
 def redact_texts(texts: list[str], model: str | None = None, batch_size: int = 256) -> list[Redaction]:

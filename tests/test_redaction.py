@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import Counter
 from pathlib import Path
 
@@ -73,8 +74,14 @@ def test_worker_processes_follow_the_batch_size_and_the_setting(monkeypatch):
     monkeypatch.delenv("CULTURE_NLP_PROCESSES", raising=False)
     assert worker_processes(20) == 1, "a pulse-sized batch is not worth a second process"
     assert worker_processes(100_000) == usable_cores()
-    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "1")
-    assert worker_processes(100_000) == 1
+    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "2")
+    assert worker_processes(20) == 2
     monkeypatch.setenv("CULTURE_NLP_PROCESSES", "two")
     with pytest.raises(ValueError, match="CULTURE_NLP_PROCESSES must be a whole number"):
         worker_processes(100_000)
+
+
+def test_only_forked_worker_processes_are_used(monkeypatch):
+    monkeypatch.setenv("CULTURE_NLP_PROCESSES", "2")
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda: "spawn")
+    assert worker_processes(100_000) == 1, "a spawned child would not know the pipeline's own component"
