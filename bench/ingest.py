@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
 
 
 @contextmanager
@@ -51,23 +52,15 @@ def measure_once(respondents: int, url: str | None) -> dict:
 
 def measure_in(respondents: int, url: str | None) -> dict:
     from pipelines import flow
-    from pipelines.config import Settings
-    from pipelines.sample_data import write_sample_organisation
 
-    work = Path(tempfile.mkdtemp(prefix="culture-bench-"))
-    landing = work / "landing"
-    write_sample_organisation(landing, respondents=respondents, years=(2024,))
-    settings = Settings(work / "var", landing, url or f"sqlite:///{work / 'warehouse.db'}", 10)
-    flow.initialise_warehouse(settings)
-    for source in ("org_units", "workforce"):
-        flow.ingest(settings, source, flow.find_landed_files(settings, source))
+    settings = sample_warehouse(Path(tempfile.mkdtemp(prefix="culture-bench-")), respondents, url)
     survey = flow.find_landed_files(settings, "people_survey")
     started = time.perf_counter()
     outcomes = flow.ingest(settings, "people_survey", survey)
     elapsed = time.perf_counter() - started
     assert outcomes[0].status == "loaded", outcomes[0].message
     return {"respondents": respondents, "backend": settings.warehouse_url.split(":")[0], "wall_s": round(elapsed, 2),
-            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": peak_mb()}
 
 
 def main() -> None:

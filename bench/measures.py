@@ -12,13 +12,14 @@ organisation and its directorates. Prints figures only (targets: docs/performanc
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import peak_mb  # noqa: E402  (bench/ beside this script)
 
 
 def answers_and_units(respondents: int):
@@ -78,10 +79,6 @@ def unit_paths_frame(units):
     depth = max(len(p) for p in paths.values())
     return pd.DataFrame([{"unit_code": unit, **{f"level{k}": (path[k] if len(path) > k else None) for k in range(1, depth)}}
                          for unit, path in paths.items()])
-
-
-def peak_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 # The sample generator's fifth of respondents who comment write 0.32 comments each on average;
@@ -48,10 +49,6 @@ def timed(work):
     started = time.perf_counter()
     result = work()
     return result, time.perf_counter() - started
-
-
-def peak_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def warm_up(largest: int) -> None:
@@ -94,16 +91,10 @@ def pipeline_figures(size: int) -> dict:
 
     from nlp.comments import process_comments
     from pipelines import flow
-    from pipelines.config import Settings
-    from pipelines.sample_data import write_sample_organisation
     from warehouse.db import get_engine
 
-    work = Path(tempfile.mkdtemp(prefix="culture-bench-nlp-"))
-    write_sample_organisation(work / "landing", respondents=int(size / COMMENTS_PER_RESPONDENT), years=(2024,))
-    settings = Settings(work / "var", work / "landing", f"sqlite:///{work / 'warehouse.db'}", 10)
-    flow.initialise_warehouse(settings)
-    for source in ("org_units", "workforce", "people_survey"):
-        flow.ingest(settings, source, flow.find_landed_files(settings, source))
+    settings = sample_warehouse(Path(tempfile.mkdtemp(prefix="culture-bench-nlp-")), int(size / COMMENTS_PER_RESPONDENT))
+    flow.ingest(settings, "people_survey", flow.find_landed_files(settings, "people_survey"))
     engine = get_engine(settings.warehouse_url)
     with engine.begin() as connection:
         keys = connection.execute(sa.text("SELECT wave_id, respondent_id, question FROM raw_survey_comment")).all()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
 
 
 def make_file(respondents: int, directory: Path) -> Path:
@@ -31,23 +32,17 @@ def make_file(respondents: int, directory: Path) -> Path:
 
 
 def measure(respondents: int) -> dict:
-    from pipelines import flow
-    from pipelines.config import Settings
     from pipelines.ingest import validate_file
-    from pipelines.sample_data import write_sample_organisation
 
     work = Path(tempfile.mkdtemp(prefix="culture-bench-validate-"))
-    write_sample_organisation(work / "landing", respondents=10, years=(2024,))
-    settings = Settings(work / "var", work / "landing", f"sqlite:///{work / 'w.db'}", 10)
-    flow.initialise_warehouse(settings)
-    flow.ingest(settings, "org_units", flow.find_landed_files(settings, "org_units"))
+    settings = sample_warehouse(work, respondents=10)
     path = make_file(respondents, work)
     size_mb = path.stat().st_size / 1e6
     started = time.perf_counter()
     outcome = validate_file(settings, "people_survey", path)
     elapsed = time.perf_counter() - started
     return {"respondents": respondents, "file_mb": round(size_mb), "status": outcome.status, "wall_s": round(elapsed, 1),
-            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "rows_per_s": round(respondents / elapsed), "peak_rss_mb": peak_mb()}
 
 
 def main() -> None:

@@ -1,0 +1,27 @@
+"""What the benchmarks share: a sample organisation's warehouse, ready for a survey wave, and the
+process's peak memory."""
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+
+def peak_mb() -> int:
+    """This process's largest resident set so far, in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def sample_warehouse(work: Path, respondents: int, url: str | None = None):
+    """Writes a sample organisation (one 2024 wave of `respondents`) into work/landing and loads its
+    org units and workforce into a new warehouse (SQLite in `work` unless `url` is given); the
+    survey wave is left in the landing directory. Returns the Settings."""
+    from pipelines import flow
+    from pipelines.config import Settings
+    from pipelines.sample_data import write_sample_organisation
+
+    write_sample_organisation(work / "landing", respondents=respondents, years=(2024,))
+    settings = Settings(work / "var", work / "landing", url or f"sqlite:///{work / 'warehouse.db'}", 10)
+    flow.initialise_warehouse(settings)
+    for source in ("org_units", "workforce"):
+        flow.ingest(settings, source, flow.find_landed_files(settings, source))
+    return settings
