@@ -2,7 +2,10 @@
 process's peak memory."""
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -25,3 +28,13 @@ def sample_warehouse(work: Path, respondents: int, url: str | None = None):
     for source in ("org_units", "workforce"):
         flow.ingest(settings, source, flow.find_landed_files(settings, source))
     return settings
+
+
+def figures_from_child(script: str, *arguments: str) -> dict | None:
+    """Runs `script --child ARGUMENTS` in a fresh interpreter, so that its peak memory is its own,
+    and returns the figures it printed as its last line of JSON (None, with the error printed, if it failed)."""
+    result = subprocess.run([sys.executable, script, "--child", *arguments], capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"{' '.join(arguments)}: failed\n{result.stderr[-2000:]}")
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])

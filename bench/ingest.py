@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
+from harness import figures_from_child, peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
 
 
 @contextmanager
@@ -75,11 +74,9 @@ def main() -> None:
     print(f"{'backend':<12}{'respondents':>12}{'wall s':>10}{'rows/s':>10}{'peak MB':>10}")
     for url in ["-"] + ([args.postgres] if args.postgres else []):
         for size in args.sizes:
-            result = subprocess.run([sys.executable, __file__, "--child", str(size), url], capture_output=True, text=True)
-            if result.returncode != 0:
-                print(f"{size}: failed\n{result.stderr[-2000:]}")
+            figures = figures_from_child(__file__, str(size), url)
+            if figures is None:
                 continue
-            figures = json.loads(result.stdout.strip().splitlines()[-1])
             print(f"{figures['backend']:<12}{figures['respondents']:>12}{figures['wall_s']:>10}{figures['rows_per_s']:>10}{figures['peak_rss_mb']:>10}")
     print("(ingest = validate + load + measures + disclosure control + publish; excludes interpreter start-up and data generation)")
 

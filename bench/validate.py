@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
+from harness import figures_from_child, peak_mb, sample_warehouse  # noqa: E402  (bench/ beside this script)
 
 
 def make_file(respondents: int, directory: Path) -> Path:
@@ -55,11 +54,9 @@ def main() -> None:
         return
     print(f"{'respondents':>12}{'file MB':>9}{'status':>10}{'wall s':>9}{'rows/s':>9}{'peak MB':>9}")
     for size in args.respondents:
-        result = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True)
-        if result.returncode != 0:
-            print(f"{size}: failed\n{result.stderr[-2000:]}")
+        f = figures_from_child(__file__, str(size))
+        if f is None:
             continue
-        f = json.loads(result.stdout.strip().splitlines()[-1])
         print(f"{f['respondents']:>12}{f['file_mb']:>9}{f['status']:>10}{f['wall_s']:>9}{f['rows_per_s']:>9}{f['peak_rss_mb']:>9}")
     print("(validate = read + file-level checks + GX suite + report + Data Docs; excludes generating the file)")
 
