@@ -133,7 +133,10 @@ def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
 def _rebuild_prevalence(connection: Connection, k: int) -> None:
     """Theme shares per source, wave and question (and all questions together), for the whole
     organisation and per directorate, protected like survey results."""
-    comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, theme FROM comment"), connection)
+    # Flagged comments go to the safeguarding lead only; hr_comments leaves them out, so they are
+    # counted here neither (else the difference between the two views would count them).
+    comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, theme FROM comment "
+                                   "WHERE NOT flagged"), connection)
     facts = table(connection.engine, "fact_comment_theme")
     connection.execute(sa.delete(facts))
     if comments.empty:
@@ -158,8 +161,10 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
         pd.DataFrame({"family_id": all_questions[organisation & ~per_question], "group_id": cells.loc[organisation & ~per_question, "group_id"], "role": "parent"}),
         pd.DataFrame({"family_id": all_questions[per_question], "group_id": cells.loc[per_question, "group_id"], "role": "child"}),
     ]).drop_duplicates()
-    cells["suppressed"] = disclosure.suppress(cells, families, k)
     cells["value"] = 100.0 * cells["theme_comments"] / cells["respondents"]
+    # Each comment has one theme: a group's theme shares add up to 100, one linked table.
+    cells["suppressed"] = disclosure.suppress(cells.assign(key="theme share"), families, k,
+                                              adding_keys=frozenset({"theme share"})).to_numpy()
     records = cells[["source", "wave", "question", "unit_code", "unit_level", "theme"]].assign(
         comments=cells["respondents"].astype(int), theme_comments=cells["theme_comments"].astype(int),
         value=cells["value"], suppressed=cells["suppressed"]).astype(object)

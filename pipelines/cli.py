@@ -56,12 +56,17 @@ def cmd_ingest(args) -> int:
         print(json.dumps([o.as_dict() for o in outcomes], indent=2))
     else:
         _print_outcomes(outcomes)
-    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+    return _exit_code(outcomes)
+
+
+def _exit_code(outcomes) -> int:
+    """1 when any file was rejected or its results withheld by the disclosure audit."""
+    return 1 if any(o.status in ("rejected", "withheld") for o in outcomes) else 0
 
 
 def _print_outcomes(outcomes) -> None:
     for outcome in outcomes:
-        detail = f"rejected: {outcome.message}" if outcome.status == "rejected" else outcome.status
+        detail = f"{outcome.status}: {outcome.message}" if outcome.status in ("rejected", "withheld") else outcome.status
         if outcome.status == "loaded":
             detail += f" ({outcome.rows} rows, wave {outcome.wave})"
         _say(f"{outcome.file_name}: {detail}")
@@ -94,7 +99,33 @@ def cmd_quarantine_retry(args) -> int:
     _say(f"moved back to {landed}; ingesting")
     outcomes = flow.ingest(settings, source, [str(landed)], progress=_say)
     _print_outcomes(outcomes)
-    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+    return _exit_code(outcomes)
+
+
+def cmd_audit_disclosure(args) -> int:
+    """Attack the published survey and pulse views as an analyst with a linear solver would."""
+    from pipelines import flow
+    from pipelines.disclosure_audit import audit_current_waves
+    from warehouse.db import get_engine
+
+    settings = load_settings()
+    flow.initialise_warehouse(settings)
+    started = time.monotonic()
+    with get_engine(settings.warehouse_url).connect() as connection:
+        findings = audit_current_waves(connection, settings.min_group_size, args.wave, progress=_say)
+    if findings.empty:
+        _say(f"disclosure audit: no hidden cell can be worked out from the published views "
+             f"({time.monotonic() - started:.0f} s)")
+        return 0
+    _say(f"disclosure audit: {len(findings)} hidden cell(s) can be worked out from the published views:")
+    for row in findings.head(50).itertuples():
+        group = row.unit_code or "organisation"
+        if row.breakdown != "all":
+            group += f", {row.breakdown} {row.group_value}"
+        _say(f"  wave {row.wave}  {group}  {row.key}: {row.reason}")
+    if len(findings) > 50:
+        _say(f"  ... and {len(findings) - 50} more")
+    return 1
 
 
 def cmd_comments(args) -> int:
@@ -226,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     retry = quarantine_commands.add_parser("retry", help="move a fixed file back to landing and ingest it now")
     retry.add_argument("file", metavar="FILE", help="quarantined file name or path (see `culture quarantine list`)")
     retry.set_defaults(run=cmd_quarantine_retry)
+
+    audit = commands.add_parser("audit", help="check published figures")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    disclosure = audit_commands.add_parser(
+        "disclosure", help="re-derive hidden cells from the published views; exit 1 if any can be worked out")
+    disclosure.add_argument("--wave", help="only this wave (survey year or pulse id)")
+    disclosure.set_defaults(run=cmd_audit_disclosure)
 
     commands.add_parser("comments", help="redact, theme and flag new free-text comments now").set_defaults(run=cmd_comments)
 

@@ -1,48 +1,346 @@
-"""Disclosure control (methodology.md): minimum group size and complementary suppression.
+"""Disclosure control (methodology.md): minimum group size and secondary suppression solved across
+every linked table of a measure at once.
 
-Cells are (group, measure). A *family* is a shown parent group and the child groups that
-partition it (a unit and its sub-units; a unit and one demographic's groups; the organisation's
-demographic group and the same group in each directorate). If the parent minus the children
-still shown leaves between 1 and k-1 respondents, a suppressed child could be worked out by
-subtraction, so the smallest shown sibling is suppressed too, until no family leaks.
+Cells are (group, measure). A *family* is a parent group and child groups inside it (a unit and
+its sub-units; a unit and one demographic's groups; an organisation-wide group and the same group
+in each directorate). The parent's respondents not in any child form the family's *remainder*
+(direct members, "not stated"), which is never published. The attacker (methodology.md) knows
+every shown value, every group's respondent count, and solves all families of a measure at once
+within the value range. A measure's cells are suppressed so that:
+
+1. no cell of 1-9 respondents is shown (primary suppression; callers may mark more primaries,
+   e.g. a group that answered a sensitive question unanimously);
+2. no hidden cell's value is fixed exactly by the relations;
+3. every primary cell (and every remainder of 1-9 respondents) keeps a protection interval:
+   the values it can take span at least `disclosure_intervals.required_width`;
+4. in a family whose parent is shown, the hidden part (hidden children + remainder) is either
+   empty or at least `min_group_size` respondents, so no small *combination* is exposed either.
+
+Secondary suppressions are added one per leaking cell per round (the smallest shown member of a
+family the leaking cell belongs to: least information lost), until nothing leaks. Measures that
+must share one pattern (the splits of one question, whose shares add up to 100) share a `key`.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
+import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from pipelines.disclosure_intervals import Component, achievable_width, required_width
+
+VALUE_RANGE = 100.0
+FIXED = "value fixed exactly by published relations"
+NARROW = "value bounded more tightly than the protection interval"
+SMALL_COMBINATION = "hidden cells of fewer than the threshold together, fixed by a shown parent"
+_SLACK = 1e-6
 
 
-def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int) -> pd.Series:
+def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, *,
+             adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE) -> pd.Series:
     """Boolean Series (aligned with `cells`) of suppressed cells.
 
-    cells: columns group_id, measure, respondents.
-    families: columns family_id, group_id, role ('parent' or 'child'); one parent per family.
+    cells: group_id, measure, respondents; optional `value` (enables the protection-interval
+    test; without it only exact fixing is checked), `key` (measures suppressed together, default
+    the measure) and `primary` (extra primary cells).
+    families: family_id, group_id, role ('parent' or 'child'); one parent per family.
+    adding_keys: keys whose measures' values add up to the whole range in every cell.
     """
-    suppressed = cells["respondents"] < min_group_size
-    keyed = cells[["group_id", "measure", "respondents"]].copy()
-    keyed["cell"] = range(len(cells))
-    parents = families[families["role"] == "parent"][["family_id", "group_id"]]
-    children = families[families["role"] == "child"][["family_id", "group_id"]]
-    parent_cells = parents.merge(keyed, on="group_id").rename(
-        columns={"respondents": "parent_n", "cell": "parent_cell"})[["family_id", "measure", "parent_n", "parent_cell"]]
-    child_cells = children.merge(keyed, on="group_id")
-    flags = suppressed.to_numpy().copy()
-    while True:
-        child_cells["shown"] = ~flags[child_cells["cell"].to_numpy()]
-        shown = child_cells[child_cells["shown"]]
-        shown_n = shown.groupby(["family_id", "measure"], sort=False)["respondents"].sum().rename("shown_n")
-        check = parent_cells.join(shown_n, on=["family_id", "measure"])
-        check["shown_n"] = check["shown_n"].fillna(0)
-        remainder = check["parent_n"] - check["shown_n"]
-        parent_shown = ~flags[check["parent_cell"].to_numpy()]
-        # A hidden parent whose respondents all sit in shown children can be rebuilt from them,
-        # and then used in its own parent's subtraction: hide one of those children too.
-        rebuildable = ~parent_shown & (remainder == 0) & (check["shown_n"] > 0) & (check["parent_n"] >= min_group_size)
-        leaking = check[(parent_shown & (remainder > 0) & (remainder < min_group_size)) | rebuildable]
-        if leaking.empty:
-            break
-        candidates = shown.merge(leaking[["family_id", "measure"]], on=["family_id", "measure"])
-        if candidates.empty:
-            break
-        smallest = candidates.sort_values(["respondents", "group_id"]).drop_duplicates(["family_id", "measure"])
-        flags[smallest["cell"].to_numpy()] = True
+    frame = cells.reset_index(drop=True)
+    flags = np.zeros(len(frame), dtype=bool)
+    with threadpool_limits(1):  # many small factorisations: threads cost more than they save
+        for rows, table in _linked_tables(frame, families, min_group_size, adding_keys, value_range):
+            flags[rows] = table.protect()
     return pd.Series(flags, index=cells.index, name="suppressed")
+
+
+def find_leaks(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, hidden: pd.Series, *,
+               adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE) -> pd.DataFrame:
+    """The attacker's view of a published pattern: one row (group_id, key, reason) per hidden cell
+    that can be fixed or bounded too tightly, or small hidden combination a shown parent fixes.
+    `cells` as for `suppress` (true respondents and values); `hidden` aligned with `cells`."""
+    frame = cells.reset_index(drop=True)
+    hidden_flags = hidden.to_numpy(dtype=bool)
+    found = []
+    with threadpool_limits(1):
+        tables = list(_linked_tables(frame, families, min_group_size, adding_keys, value_range, hidden_flags))
+        leaks = [(rows, table, table.leaks()) for rows, table in tables]
+    for rows, table, table_leaks in leaks:
+        key = frame.loc[rows[0], "key"] if "key" in frame else frame.loc[rows[0], "measure"]
+        for cell, family, reason, _split in table_leaks:
+            if table.is_group[cell]:
+                found.append((table.groups[cell], key, reason))
+            else:  # a remainder: report the family's parent
+                parent = table.equations[family][0][0] if family is not None else table.equations[table.family_of[cell][0]][0][0]
+                found.append((table.groups[parent], key, f"{reason} (respondents not in any shown sub-group)"))
+    return pd.DataFrame(found, columns=["group_id", "key", "reason"]).drop_duplicates()
+
+
+def _linked_tables(frame: pd.DataFrame, families: pd.DataFrame, k: int, adding_keys: frozenset[str],
+                   value_range: float, hidden: np.ndarray | None = None):
+    keys = frame["key"] if "key" in frame else frame["measure"]
+    extra = frame["primary"].fillna(False).astype(bool) if "primary" in frame else pd.Series(False, index=frame.index)
+    parents = families[families["role"] == "parent"].set_index("family_id")["group_id"]
+    children = families[families["role"] == "child"].groupby("family_id")["group_id"].apply(list)
+    family_list = [(parents[f], members) for f, members in children.items() if f in parents.index]
+    for key, rows in frame.groupby(keys, sort=False).groups.items():
+        rows = np.asarray(rows)
+        yield rows, LinkedTable(frame.loc[rows], extra.loc[rows].to_numpy(), family_list, k, adding=key in adding_keys,
+                                value_range=value_range, hidden_rows=None if hidden is None else hidden[rows])
+
+
+class LinkedTable:
+    """One key's cells (one per group, one column per split measure) and the families linking them."""
+
+    def __init__(self, rows: pd.DataFrame, extra_primary: np.ndarray, families: list[tuple], k: int, *,
+                 adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
+        self.k, self.adding, self.value_range = k, adding, value_range
+        self.rows = rows
+        self.groups = list(pd.unique(rows["group_id"]))
+        self.position = {g: i for i, g in enumerate(self.groups)}
+        self.splits = list(pd.unique(rows["measure"]))
+        group_index = rows["group_id"].map(self.position).to_numpy()
+        split_index = rows["measure"].map({m: i for i, m in enumerate(self.splits)}).to_numpy()
+        n = np.zeros(len(self.groups))
+        np.maximum.at(n, group_index, rows["respondents"].to_numpy(dtype=float))
+        self.has_values = "value" in rows and rows["value"].notna().any()
+        values = np.full((len(self.groups), len(self.splits)), np.nan)
+        if self.has_values:
+            values[group_index, split_index] = rows["value"].to_numpy(dtype=float)
+        numerators = np.nan_to_num(values) * n[:, None]
+        primary = np.zeros(len(self.groups), dtype=bool)
+        np.logical_or.at(primary, group_index, extra_primary)
+        primary |= n < k
+        self._row_group, self._row_split = group_index, split_index
+
+        # Families present in this table, each with its remainder as an extra (never shown) cell.
+        self.equations: list[list[tuple[int, float]]] = []
+        self.family_of: dict[int, list[int]] = defaultdict(list)
+        sizes, tops, sensitive = list(n), list(numerators), list(primary)
+        for parent, members in families:
+            if parent not in self.position:
+                continue
+            kids = [self.position[c] for c in members if c in self.position]
+            if not kids:
+                continue
+            p = self.position[parent]
+            rest_n = n[p] - n[kids].sum()
+            terms = [(p, 1.0)] + [(c, -1.0) for c in kids]
+            if rest_n > 0.5:
+                remainder = len(sizes)
+                sizes.append(rest_n)
+                tops.append(np.clip(numerators[p] - numerators[kids].sum(axis=0), 0, value_range * rest_n))
+                sensitive.append(rest_n < k)
+                terms.append((remainder, -1.0))
+            family = len(self.equations)
+            self.equations.append(terms)
+            for cell, _ in terms:
+                self.family_of[cell].append(family)
+        self.n = np.array(sizes)
+        self.numerators = np.array(tops).reshape(len(sizes), len(self.splits))
+        self.needs_protection = np.array(sensitive)
+        self.hidden = self.needs_protection.copy()
+        if hidden_rows is not None:  # auditing a published pattern rather than choosing one
+            self.hidden[:len(self.groups)] = False
+            np.logical_or.at(self.hidden, group_index, hidden_rows)
+        self.hidden[len(self.groups):] = True  # remainders are never published
+        self.is_group = np.arange(len(self.n)) < len(self.groups)
+        self.root = int(np.argmax(self.n[:len(self.groups)]))
+        self._fixed_cache: dict[tuple, np.ndarray] = {}
+        self._narrow_cache: dict[tuple, list] = {}
+
+    def protect(self) -> np.ndarray:
+        """Add secondary suppressions until nothing leaks. Exact fixing is cheap to re-check, so
+        those leaks are mended one complement at a time; interval leaks need linear programmes, so
+        each round mends every leaking cell once and then checks again."""
+        while True:
+            self._mend_fixed_cells()
+            added = set()
+            for cell, family, _reason, split in self.leaks():
+                complement = self._complement_for(cell, family, split, exclude=added)
+                if complement is not None:
+                    added.add(complement)
+            if not added:
+                return self.hidden[self._row_group]
+            self.hidden[list(added)] = True
+
+    def _mend_fixed_cells(self) -> None:
+        while True:
+            fixed = [int(c) for component in self.components() for c in self._fixed_cells(component)]
+            for cell in fixed:
+                complement = self._complement_for(cell, None, None)
+                if complement is not None:
+                    self.hidden[complement] = True
+                    break
+            else:
+                return
+
+    # -- audit -------------------------------------------------------------------------------
+    def leaks(self) -> list[tuple[int, int | None, str, int | None]]:
+        """(cell, family to protect it in or None for any of its families, reason, split) per leak."""
+        leaking: list[tuple[int, int | None, str, int | None]] = []
+        for family, terms in enumerate(self.equations):
+            parent = terms[0][0]
+            if self.hidden[parent]:
+                continue
+            hidden_n = sum(self.n[c] for c, _ in terms[1:] if self.hidden[c])
+            if 0 < hidden_n < self.k:
+                leaking.append((parent, family, SMALL_COMBINATION, None))
+        for component in self.components():
+            leaking.extend((int(c), None, FIXED, None) for c in self._fixed_cells(component))
+            signature = tuple(component.cells)
+            if signature not in self._narrow_cache:  # unchanged since an earlier round: same answer
+                self._narrow_cache[signature] = self._narrow_cells(component)
+            leaking.extend(self._narrow_cache[signature])
+        return leaking
+
+    def _fixed_cells(self, component: Component) -> np.ndarray:
+        """Hidden group cells fixed exactly (a hidden cell must protect something, and a fixed one
+        cannot), and small remainders fixed exactly."""
+        signature = tuple(component.cells)
+        if signature not in self._fixed_cache:
+            cells = component.cells
+            self._fixed_cache[signature] = cells[component.fixed() & (self.is_group[cells] | self.needs_protection[cells])]
+        return self._fixed_cache[signature]
+
+    def _narrow_cells(self, component: Component) -> list[tuple[int, None, str, int]]:
+        """Protected cells (not fixed) whose interval is narrower than required, with the split."""
+        if not self.has_values:
+            return []
+        cells = component.cells
+        # Published cells keep the interval; a remainder (never a row of any view) is kept from
+        # exact recovery and from small combinations only.
+        guarded = np.flatnonzero(self.needs_protection[cells] & self.is_group[cells] & ~component.fixed())
+        if guarded.size == 0:
+            return []
+        need = self._needed_numerator_width(cells[guarded])
+        widths = component.interval_widths(guarded)
+        leaking = []
+        for row, position in enumerate(guarded):
+            for split in range(len(self.splits)):
+                if widths[row, split] + _SLACK >= need[row, split]:
+                    continue
+                if component.exact_width(int(position), split) + _SLACK < need[row, split]:
+                    leaking.append((int(cells[position]), None, NARROW, split))
+                    break
+        return leaking
+
+    def _needed_numerator_width(self, cells: np.ndarray) -> np.ndarray:
+        """(cells x splits) protection interval in numerator units, limited to what could be
+        protected at all: a group's parents' own figures already bound it (if nobody in the
+        directorate gave an answer, nobody in its teams did), whatever is hidden."""
+        n = self.n[cells]
+        wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
+        for row, cell in enumerate(cells):
+            for family in self.family_of[cell]:
+                parent = self.equations[family][0][0]
+                if parent == cell:
+                    continue
+                for split in range(len(self.splits)):
+                    possible = achievable_width(n[row:row + 1], self.numerators[cell:cell + 1, split], self.n[parent],
+                                                self.numerators[parent, split], self.value_range)[0]
+                    wanted[row, split] = min(wanted[row, split], possible)
+        return wanted * n[:, None]
+
+    def components(self) -> list[Component]:
+        """Hidden cells grouped by the equations that link them (union-find)."""
+        hidden = np.flatnonzero(self.hidden)
+        parent = {int(c): int(c) for c in hidden}
+
+        def root(c: int) -> int:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        linked = [terms for terms in self.equations if any(self.hidden[c] for c, _ in terms)]
+        for terms in linked:
+            cells = [c for c, _ in terms if self.hidden[c]]
+            for c in cells[1:]:
+                parent[root(c)] = root(cells[0])
+        members: dict[int, list[int]] = defaultdict(list)
+        for c in hidden:
+            members[root(int(c))].append(int(c))
+        by_root: dict[int, list[list[tuple[int, float]]]] = defaultdict(list)
+        for terms in linked:
+            by_root[root(next(c for c, _ in terms if self.hidden[c]))].append(terms)
+        result = []
+        for r, cells in members.items():
+            local = {c: i for i, c in enumerate(cells)}
+            eqs = np.zeros((len(by_root[r]), len(cells)))
+            constants = np.zeros((len(by_root[r]), len(self.splits)))
+            for row, terms in enumerate(by_root[r]):
+                for c, coefficient in terms:
+                    if self.hidden[c]:
+                        eqs[row, local[c]] = coefficient
+                    else:
+                        constants[row] -= coefficient * self.numerators[c]
+            cells_array = np.array(cells)
+            result.append(Component(cells_array, eqs, constants, self.value_range * self.n[cells_array],
+                                    self.numerators[cells_array], self.adding))
+        return result
+
+    # -- choosing a complement -------------------------------------------------------------------
+    def _complement_for(self, cell: int, only_family: int | None, split: int | None,
+                        exclude: set[int] = frozenset()) -> int | None:
+        """The shown group cell to hide next to protect `cell`: in one of its families, a child
+        before a parent; for an interval too narrow, one that can move the other way in that split;
+        one that would not be left alone in another family (else it would need complements of its
+        own); then the smallest. The organisation's own figure comes last of all.
+        Where all of those are hidden already, the same among the families of the hidden cells
+        linked to it, nearest first."""
+        # The whole table's total (the organisation) is hidden only when nothing else helps.
+        exclude = set(exclude) | {self.root}
+        if only_family is not None:
+            choice = self._best_shown([only_family], split, exclude, cell)
+            return choice if choice is not None else self._root_if_shown()
+        seen, frontier = {cell}, [cell]
+        while frontier:
+            families = sorted({f for c in frontier for f in self.family_of[c]})
+            choice = self._best_shown(families, split, exclude, cell)
+            if choice is not None:
+                return choice
+            linked = {c for f in families for c, _ in self.equations[f] if self.hidden[c]} - seen
+            seen |= linked
+            frontier = sorted(linked)
+        return self._root_if_shown()
+
+    def _root_if_shown(self) -> int | None:
+        return None if self.hidden[self.root] else self.root
+
+    def _families_left_alone(self, cell: int, chosen_in: int) -> int:
+        """How many of the cell's other families have nothing hidden: hiding it there would leave
+        it alone, fixed by subtraction, and start a chain of further complements."""
+        return sum(1 for f in self.family_of[cell] if f != chosen_in
+                   and not any(self.hidden[c] for c, _ in self.equations[f] if c != cell))
+
+    def _best_shown(self, families: list[int], split: int | None, exclude: set[int],
+                    protected: int | None = None) -> int | None:
+        best, best_key = None, None
+        for family in families:
+            for rank, (c, _) in enumerate(self.equations[family]):
+                if self.hidden[c] or not self.is_group[c] or c in exclude:
+                    continue
+                lonely = self._families_left_alone(c, family)
+                if split is None:
+                    key = (rank == 0, lonely, 0, self.n[c], str(self.groups[c]))
+                else:  # an interval too narrow: the complement must be able to move the other way
+                    key = (rank == 0, not self._can_balance(protected, c, rank == 0, split), lonely, self.n[c], str(self.groups[c]))
+                if best_key is None or key < best_key:
+                    best, best_key = c, key
+        return best
+
+    def _can_balance(self, protected: int | None, candidate: int, is_parent: bool, split: int) -> bool:
+        """Whether `candidate` has room to move the way that lets `protected` leave its bound: a
+        sibling moves against it, a parent with it."""
+        x, top = self.numerators[candidate, split], self.value_range * self.n[candidate]
+        room_up, room_down = x < top - 1e-9, x > 1e-9
+        if protected is None:
+            return room_up and room_down
+        px, ptop = self.numerators[protected, split], self.value_range * self.n[protected]
+        if px <= 1e-9:  # must go up
+            return room_up if is_parent else room_down
+        if px >= ptop - 1e-9:  # must go down
+            return room_down if is_parent else room_up
+        return room_up or room_down

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipelines.config import Settings
+from pipelines.disclosure_audit import DisclosureAuditFailed
 from pipelines.ingest import FileOutcome, load_file, validate_file
 from pipelines.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.survey_results import compute_wave_results, publish_wave
@@ -76,7 +77,13 @@ def publish_results(settings: Settings, outcomes: list[dict], progress: Progress
     published = []
     for data in outcomes:
         if data["status"] == "staged":
-            replaced = PUBLISHERS[data["source"]](engine, data["wave_id"])
+            try:
+                replaced = PUBLISHERS[data["source"]](engine, data["wave_id"], settings.min_group_size)
+            except DisclosureAuditFailed as failure:
+                data = {**data, "status": "withheld", "message": f"{failure}; not published, the previous version stays current"}
+                progress(f"withheld {data['source']} wave {data['wave']}: {data['message']}")
+                published.append(data)
+                continue
             data = {**data, "status": "loaded",
                     "message": "replaced the earlier delivery of this wave" if replaced else data["message"]}
             progress(f"published {data['source']} wave {data['wave']}")
@@ -118,6 +125,6 @@ class RejectedFiles(RuntimeError):
 
 
 def fail_on_rejections(outcomes: list[dict]) -> None:
-    bad = rejected(outcomes)
+    bad = [o for o in outcomes if o["status"] in ("rejected", "withheld")]
     if bad:
         raise RejectedFiles("; ".join(f"{Path(o['path']).name}: {o['message']}" for o in bad))

@@ -67,7 +67,9 @@ def _protect(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int) -
     families = periods.merge(families, how="cross")
     families = families.assign(group_id=families["period"] + "#" + families["group_key"],
                                family_id=families["period"] + "#" + families["family_key"])
-    return disclosure.suppress(cells, families[["family_id", "group_id", "role"]], min_group_size)
+    # Values here are rates against headcount, net scores and years, not shares of the counted
+    # people, so the attacker's relations are on the counts: check that none is fixed.
+    return disclosure.suppress(cells.drop(columns="value"), families[["family_id", "group_id", "role"]], min_group_size)
 
 
 def _labelled(cells: pd.DataFrame, members: pd.DataFrame, topic: str) -> pd.DataFrame:

@@ -9,10 +9,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipelines import disclosure, reference, significance
+from pipelines import reference, significance
 from pipelines.pulse_weighting import margin_of_error, weight_to_population
 from pipelines.sources.pulse import REPEATED_ITEMS, fieldwork_start
 from pipelines.survey_measures import reporting_groups
+from pipelines.survey_disclosure import suppress_survey_cells
 from pipelines.survey_results import benchmarks_for_year
 from pipelines.wave_facts import FactTable
 from warehouse import load_log, waves
@@ -123,7 +124,8 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
         cells = cells[cells["respondents"] > 0].merge(groups, on="group_id")
         cells["respondents"] = cells["respondents"].astype(int)
         cells["moe_95"] = margin_of_error(cells["value_weighted"], cells["effective_n"])
-        cells["suppressed"] = disclosure.suppress(cells, families, min_group_size)
+        # The unweighted shares obey exact linear relations between groups: protect against those.
+        cells["suppressed"] = suppress_survey_cells(cells, families, min_group_size, value="value_unweighted")
         year = int(wave.wave[:4])
         cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark"]], on="measure", how="left")
         cells["diff_pp"] = cells["value_weighted"] - cells["benchmark"]
@@ -136,6 +138,6 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
         return len(cells)
 
 
-def publish_pulse(engine: Engine, wave_id: int) -> list[int]:
+def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
     """Make a computed pulse current, then refresh its change and the next pulse's change."""
-    return PULSE_FACTS.publish(engine, wave_id, "pulse")
+    return PULSE_FACTS.publish(engine, wave_id, "pulse", min_group_size)

@@ -5,8 +5,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipelines import disclosure, significance
+from pipelines import significance
 from pipelines.sources.people_survey import org_tree_date
+from pipelines.survey_disclosure import suppress_survey_cells
 from pipelines.survey_measures import compute_measures
 from pipelines.wave_facts import FactTable
 from warehouse import load_log, waves
@@ -41,7 +42,7 @@ def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> i
                                 .where(table(engine, "raw_survey_response").c.wave_id == wave_id), connection)
         units = units_in_force(connection, org_tree_date(wave.survey_year))
         cells, families = compute_measures(responses, units)
-        cells["suppressed"] = disclosure.suppress(cells, families, min_group_size)
+        cells["suppressed"] = suppress_survey_cells(cells, families, min_group_size)
         cells = cells.merge(benchmarks_for_year(connection, wave.survey_year), on="measure", how="left")
         cells["diff_pp"] = cells["value"] - cells["benchmark"]
         cells["significant"] = significance.differs_from_benchmark(cells["value"], cells["respondents"], cells["benchmark"])
@@ -53,6 +54,6 @@ def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> i
         return len(cells)
 
 
-def publish_wave(engine: Engine, wave_id: int) -> list[int]:
+def publish_wave(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
     """Make a computed wave current, then refresh the year-on-year changes it takes part in."""
-    return SURVEY_FACTS.publish(engine, wave_id, "people_survey")
+    return SURVEY_FACTS.publish(engine, wave_id, "people_survey", min_group_size)

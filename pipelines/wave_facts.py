@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines import significance
+from pipelines.disclosure_audit import DisclosureAuditFailed, audit_wave
 from warehouse import load_log, waves
 from warehouse.bulk import bulk_insert
 from warehouse.db import table
@@ -53,18 +54,30 @@ class FactTable:
         merged["change_significant"] = merged["change_significant"].where(merged["previous_value"].notna(), None)
         return merged.drop(columns=["previous_size", "previous_suppressed"])
 
-    def publish(self, engine: Engine, wave_id: int, source: str) -> list[int]:
+    def publish(self, engine: Engine, wave_id: int, source: str, min_group_size: int) -> list[int]:
         """Make a computed wave current, then refresh its change and the next wave's (which now
-        compares against it). Returns the load ids of the deliveries it replaced."""
-        with engine.begin() as connection:
-            load_log.lock_source(connection, source)
-            replaced = waves.publish_wave(connection, wave_id)
-            wave = waves.wave_row(connection, wave_id)
-            if wave.status != "current":
+        compares against it). Returns the load ids of the deliveries it replaced.
+
+        Before committing, the disclosure audit attacks the wave as the analysts' view now shows it;
+        if it finds a hidden cell that could be worked out, nothing is committed (the previous
+        version stays current), the wave is withheld and DisclosureAuditFailed is raised."""
+        try:
+            with engine.begin() as connection:
+                load_log.lock_source(connection, source)
+                replaced = waves.publish_wave(connection, wave_id)
+                wave = waves.wave_row(connection, wave_id)
+                if wave.status != "current":
+                    return replaced
+                ids = [w.wave_id for w in waves.current_waves(connection, wave.source, wave.org_code)]
+                position = ids.index(wave_id)
+                for index in range(position, min(position + 2, len(ids))):
+                    previous = self.read(connection, ids[index - 1]) if index > 0 else None
+                    self.replace(connection, ids[index], self.with_changes(self.read(connection, ids[index]), previous))
+                findings = audit_wave(connection, wave_id, min_group_size)
+                if not findings.empty:
+                    raise DisclosureAuditFailed(findings)
                 return replaced
-            ids = [w.wave_id for w in waves.current_waves(connection, wave.source, wave.org_code)]
-            position = ids.index(wave_id)
-            for index in range(position, min(position + 2, len(ids))):
-                previous = self.read(connection, ids[index - 1]) if index > 0 else None
-                self.replace(connection, ids[index], self.with_changes(self.read(connection, ids[index]), previous))
-            return replaced
+        except DisclosureAuditFailed as failure:
+            with engine.begin() as connection:
+                waves.withhold_wave(connection, wave_id, str(failure))
+            raise

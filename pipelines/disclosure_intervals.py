@@ -1,0 +1,194 @@
+"""What an analyst can deduce about hidden cells from the linear relations between published ones.
+
+A *linked table* is a set of cells (one per group) with a respondent count `n` and a numerator
+(value x n), tied together by equations: for every family, parent = children + remainder. Shown
+cells are constants; hidden cells (and the never-published remainders) are unknowns bounded by
+the value range, e.g. 0 <= numerator <= 100 n. Several *splits* of one question (yes / no /
+prefer not to say) are separate tables whose numerators also add up to 100 n in every cell.
+
+Two questions are answered for each hidden cell:
+- is its value fixed exactly (structurally: the cell's unit vector lies in the row space of the
+  equations), and
+- how wide is the interval of values it can take within the bounds (a linear programme).
+A cheap sufficient test runs first: from the true values, move along the minimum-norm direction
+of the null space that changes the cell, as far as the bounds allow. Only cells that this does
+not already prove protected are given to the LP solver (HiGHS).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import highspy
+
+FIXED_TOLERANCE = 1e-9
+
+
+@dataclass
+class Component:
+    """Hidden cells linked by equations. `equations` rows are over the hidden cells; `numerators`
+    is cells x splits (true values, used only to start the sufficient test)."""
+    cells: np.ndarray  # indices into the caller's cell list
+    equations: np.ndarray  # (rows x cells) coefficients
+    constants: np.ndarray  # (rows x splits) right-hand sides
+    upper: np.ndarray  # per cell: the largest numerator (value range top x n)
+    numerators: np.ndarray  # (cells x splits)
+    splits_add_up: bool  # the splits' numerators add up to `upper` in every cell
+
+    @cached_property
+    def row_space(self) -> np.ndarray:
+        """Orthonormal rows spanning the equations' row space (thin SVD)."""
+        return _row_space(self.equations)
+
+    def fixed(self) -> np.ndarray:
+        """Cells whose value follows exactly from the equations, whatever the bounds: their unit
+        vector lies in the row space."""
+        return (self.row_space ** 2).sum(axis=0) > 1.0 - FIXED_TOLERANCE
+
+    def interval_widths(self, positions: np.ndarray) -> np.ndarray:
+        """(positions x splits) a width each cell's numerator interval is proven to reach, moving
+        from the true values along the smallest change of the hidden cells that moves it."""
+        widths = np.zeros((len(positions), self.numerators.shape[1]))
+        projector = np.eye(len(self.cells)) - self.row_space.T @ self.row_space  # onto the null space
+        for row, position in enumerate(positions):
+            weight = projector[position, position]
+            if weight < FIXED_TOLERANCE:
+                continue
+            direction = projector[:, position] / weight
+            for split in range(self.numerators.shape[1]):
+                widths[row, split] = self._movement(direction, split)
+        return widths
+
+    def _movement(self, direction: np.ndarray, split: int) -> float:
+        """How far the cell can move along `direction` both ways, keeping every cell in bounds
+        (and, for splits that add up, taking the difference from the split that allows most)."""
+        x = self.numerators[:, split]
+        up, down = _steps(direction, x, self.upper)
+        if not self.splits_add_up or self.numerators.shape[1] < 2:
+            return up + down
+        best = 0.0
+        for partner in range(self.numerators.shape[1]):
+            if partner == split:
+                continue
+            p_up, p_down = _steps(-direction, self.numerators[:, partner], self.upper)
+            best = max(best, min(up, p_up) + min(down, p_down))
+        return best
+
+    def exact_width(self, position: int, split: int) -> float:
+        """The exact width of the cell's numerator interval (minimum and maximum by linear programming)."""
+        return self._solver.width(position, split if self.splits_add_up else 0, split)
+
+    @cached_property
+    def _solver(self) -> "_IntervalSolver":
+        return _IntervalSolver(self)
+
+
+class _IntervalSolver:
+    """One HiGHS model per component (per split, or all splits together where they add up), reused
+    for every cell: only the objective changes between solves, so HiGHS starts from the last basis."""
+
+    def __init__(self, component: Component):
+        self.component = component
+        self.models: dict[int, highspy.Highs] = {}
+
+    def width(self, position: int, model_key: int, split: int) -> float:
+        model = self.models.get(model_key)
+        if model is None:
+            model = self.models[model_key] = self._build(None if self.component.splits_add_up else split)
+        n_cells = len(self.component.cells)
+        block = split if self.component.splits_add_up else 0
+        column = block * n_cells + position
+        extremes = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            model.changeObjectiveSense(sense)
+            model.changeColCost(column, 1.0)
+            model.run()
+            if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                model.changeColCost(column, 0.0)
+                return 0.0  # no movement could be shown: treat as fixed
+            extremes.append(model.getInfo().objective_function_value)
+            model.changeColCost(column, 0.0)
+        return float(extremes[1] - extremes[0])
+
+    def _build(self, split: int | None) -> highspy.Highs:
+        c = self.component
+        n_cells = len(c.cells)
+        splits = range(c.numerators.shape[1]) if split is None else [split]
+        rows, rhs = [], []
+        for block, s in enumerate(splits):
+            for eq, constant in zip(c.equations, c.constants[:, s]):
+                row = np.zeros(n_cells * len(splits))
+                row[block * n_cells:(block + 1) * n_cells] = eq
+                rows.append(row)
+                rhs.append(constant)
+        if split is None and len(splits) > 1:
+            for cell in range(n_cells):
+                row = np.zeros(n_cells * len(splits))
+                row[cell::n_cells] = 1.0
+                rows.append(row)
+                rhs.append(c.upper[cell])
+        model = _quiet_model()
+        columns = n_cells * len(splits)
+        model.addVars(columns, np.zeros(columns), np.tile(c.upper, len(splits)).astype(float))
+        for row, value in zip(rows, rhs):
+            nonzero = np.flatnonzero(row)
+            model.addRow(float(value), float(value), len(nonzero), nonzero.astype(np.int32), row[nonzero])
+        return model
+
+
+def _quiet_model() -> highspy.Highs:
+    """A HiGHS model that prints nothing. HiGHS writes its banner to the process's standard output
+    when the first model is made, before any option can be set: hold that file descriptor for it."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            model = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    model.setOptionValue("output_flag", False)
+    return model
+
+
+def _row_space(equations: np.ndarray) -> np.ndarray:
+    if equations.size == 0:
+        return np.zeros((0, equations.shape[1]))
+    _, singular, vt = np.linalg.svd(equations, full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+    return vt[:rank]
+
+
+def _steps(direction: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[float, float]:
+    """Largest t with x + t*direction in bounds, and largest t with x - t*direction in bounds."""
+    positive, negative = direction > 1e-12, direction < -1e-12
+    room_up = np.concatenate([(upper - x)[positive] / direction[positive], x[negative] / -direction[negative]])
+    room_down = np.concatenate([x[positive] / direction[positive], (upper - x)[negative] / -direction[negative]])
+    up = float(room_up.min()) if room_up.size else np.inf
+    down = float(room_down.min()) if room_down.size else np.inf
+    return max(up, 0.0), max(down, 0.0)
+
+
+def achievable_width(n: np.ndarray, numerator: np.ndarray, total_n: float, total_numerator: np.ndarray,
+                     value_range: float) -> np.ndarray:
+    """The widest interval (in value units) a cell could have if nothing but a group containing it
+    (`total_n` respondents, `total_numerator`) were published. Where even that is narrow (nobody
+    in the group gave the answer, or everyone did), that figure says it and no suppression of
+    the cells inside it could protect more."""
+    n = np.maximum(np.asarray(n, dtype=float), 1.0)
+    others = total_n - n
+    low = np.maximum(0.0, total_numerator - value_range * others)
+    high = np.minimum(value_range * n, total_numerator)
+    return np.maximum(high - low, 0.0) / n
+
+
+def required_width(n: np.ndarray, value_range: float) -> np.ndarray:
+    """The protection interval (in value units) a hidden small cell must keep: one respondent's
+    worth (value_range / n), so that no count behind a hidden share can be narrowed to a single
+    number; for a group of one that is the whole range."""
+    n = np.maximum(np.asarray(n, dtype=float), 1.0)
+    return np.minimum(value_range, value_range / n)
