@@ -75,6 +75,17 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     return replaced
 
 
+def withhold_wave(connection: Connection, wave_id: int, reason: str) -> None:
+    """A computed wave that must not be published: it stays out of every view, and its delivery's
+    load-log row says why (no figures or identifiers in the reason)."""
+    waves = table(connection.engine, "survey_wave")
+    load_log = table(connection.engine, "load_log")
+    row = wave_row(connection, wave_id)
+    connection.execute(sa.update(waves).where(waves.c.wave_id == wave_id).values(status="withheld"))
+    connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(
+        outcome="withheld", message=reason))
+
+
 def _supersede(connection: Connection, wave_ids: list[int]) -> None:
     waves = table(connection.engine, "survey_wave")
     _delete_wave_data(connection, wave_ids)
