@@ -20,6 +20,7 @@ from nlp.taxonomy import SEED_WORDS
 from nlp.themes import assign
 
 MIN_TOPIC_CORPUS = 200
+TOPIC_WORDS = 5
 RANDOM_STATE = 42
 # Placeholders such as [PERSON] are redaction artefacts, not topic words.
 TOKEN_PATTERN = r"(?u)\b(?!person\b|email\b|phone\b|staff_number\b|ni_number\b|postcode\b)[a-zA-Z][a-zA-Z-]+\b"
@@ -49,8 +50,21 @@ def _model(corpus_size: int):
                               cluster_selection_method="eom", prediction_data=True),
         vectorizer_model=CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, min_df=2),
         seed_topic_list=list(SEED_WORDS.values()),
-        top_n_words=5,
+        top_n_words=TOPIC_WORDS,
     )
+
+
+def _frequent_words(texts: list[str]) -> list[str]:
+    """The topic's most frequent words, most frequent first (stop words and placeholders left out)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        counts = CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN).fit(texts)
+    except ValueError:  # nothing but stop words
+        return []
+    totals = np.asarray(counts.transform(texts).sum(axis=0)).ravel()
+    vocabulary = counts.get_feature_names_out()
+    return [vocabulary[i] for i in sorted(range(len(vocabulary)), key=lambda i: (-totals[i], vocabulary[i]))]
 
 
 def discover_topics(texts: list[str], vectors: np.ndarray) -> list[TopicAssignment]:
@@ -66,7 +80,12 @@ def discover_topics(texts: list[str], vectors: np.ndarray) -> list[TopicAssignme
         members = vectors[topics == topic_id]
         centre = members.mean(axis=0)
         theme = assign((centre / np.linalg.norm(centre))[None, :])[0].theme
-        words = [word for word, _ in topic_model.get_topic(topic_id)][:5]
-        labels[topic_id] = f"{theme}: {', '.join(words)}"
+        # BERTopic pads a topic's key words with "" where c-TF-IDF scores a word 0 (common with
+        # short, similar comments), which made labels such as "harassment: , , , ,".
+        words = [word for word, _ in topic_model.get_topic(topic_id) if word.strip()][:TOPIC_WORDS]
+        if len(words) < TOPIC_WORDS:
+            words += [w for w in _frequent_words([t for t, member in zip(texts, topics == topic_id) if member])
+                      if w not in words][:TOPIC_WORDS - len(words)]
+        labels[topic_id] = f"{theme}: {', '.join(words)}" if words else theme
     return [TopicAssignment(labels[t], round(float(p), 4)) if t != -1 else TopicAssignment(None, None)
             for t, p in zip(topics, probabilities)]

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipelines import disclosure, reference
+from pipelines import disclosure, measure_catalogue
 from pipelines.interview_groups import OrgHistory, memberships
 from pipelines.sources.interviews import leaving_reason_codes, stay_factor_codes
 from warehouse.db import table
@@ -144,10 +144,10 @@ def leaver_reasons(exits: pd.DataFrame, history: OrgHistory, k: int) -> pd.DataF
     members, families = memberships(exits, history, "leaving_date", ("grade",))
     cells = _aggregate(exits, members, measures)
     cells["suppressed"] = _protect(cells, families, k)
-    # Exit reasons sit beside the survey's reasons for wanting to leave (C02, same codes).
-    c02 = {r["code"]: r["csps_c02_equivalent"] for r in reference.leaving_reasons() if r.get("csps_c02_equivalent")}
+    # Exit reasons sit beside the survey's reasons for wanting to leave (C02, same codes). Every
+    # reason the survey asks links, including those without a CSPS benchmark (bullying, IT ...).
     cells["survey_measure"] = cells["measure"].map(
-        lambda m: c02.get(m.split(":", 1)[1]) if m.startswith(("primary:", "any:")) else None)
+        lambda m: measure_catalogue.survey_reason_for(m.split(":", 1)[1]) if m.startswith(("primary:", "any:")) else None)
     return _labelled(cells, members, "leaver_reason")
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipelines import reference, significance
+from pipelines import measure_catalogue, significance
 from pipelines.pulse_weighting import margin_of_error, weight_to_population
-from pipelines.sources.pulse import REPEATED_ITEMS, fieldwork_start
+from pipelines.sources.pulse import fieldwork_start
 from pipelines.survey_measures import reporting_groups
 from pipelines.survey_disclosure import suppress_survey_cells
 from pipelines.survey_results import benchmarks_for_year
@@ -22,7 +22,7 @@ from warehouse.org_tree import ancestor_paths, units_in_force
 
 FACT_COLUMNS = (
     "wave_id", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label", "measure",
-    "value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95", "benchmark", "diff_pp",
+    "value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95", "benchmark", "benchmark_year", "diff_pp",
     "benchmark_significant", "previous_value", "change_pp", "change_significant", "weighting", "suppressed",
 )
 # Changes in the weighted value, tested with effective sample sizes.
@@ -30,24 +30,26 @@ PULSE_FACTS = FactTable("fact_pulse_measure", FACT_COLUMNS, value="value_weighte
 
 
 def shifts() -> dict[str, list[str]]:
+    """Each cultural shift's items, from the measure catalogue."""
     items: dict[str, list[str]] = {}
-    for row in reference.read_reference_csv("pulse_items.csv"):
-        items.setdefault(row["cultural_shift"], []).append(row["code"])
+    for measure in measure_catalogue.measures_of(measure_catalogue.PULSE):
+        if measure.kind == "pulse_item":
+            items.setdefault(measure.theme, []).append(measure.name)
     return items
 
 
 def measure_matrices(responses: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Measure names and (respondents × measures) answered (0/1) and positive (0/1 or a share) matrices."""
-    questions = {q.code: q for q in reference.question_bank()}
+    catalogue = measure_catalogue.by_name()
     names, answered, positive = [], [], []
 
-    def answers(code: str) -> np.ndarray:
-        column = code.lower()
+    def answers(column: str) -> np.ndarray:
         return pd.to_numeric(responses[column], errors="coerce").to_numpy(float) if column in responses else np.full(len(responses), np.nan)
 
     for shift, items in shifts().items():
-        item_answers = np.column_stack([answers(item) for item in items])
-        item_positive = np.isin(item_answers, (4, 5)).astype(float)
+        item_answers = np.column_stack([answers(catalogue[item].column) for item in items])
+        item_positive = np.column_stack([np.isin(item_answers[:, i], list(catalogue[item].counted))
+                                         for i, item in enumerate(items)]).astype(float)
         item_answered = ~np.isnan(item_answers)
         for index, item in enumerate(items):
             names.append(item)
@@ -57,14 +59,13 @@ def measure_matrices(responses: pd.DataFrame) -> tuple[list[str], np.ndarray, np
         names.append(f"SHIFT:{shift}")
         answered.append(count > 0)
         positive.append(np.divide((item_positive * item_answered).sum(axis=1), count, out=np.zeros(len(count)), where=count > 0))
-    for code in REPEATED_ITEMS:
-        values = answers(code)
-        if questions[code].scale == "yes_no_pnts":
-            names.append(f"{code}_yes")
-            positive.append((values == 1).astype(float))
-        else:
-            names.append(code)
-            positive.append(np.isin(values, list(questions[code].positive_codes)).astype(float))
+    # Annual-survey items the pulse repeats (B33, B57, E03_yes, W10), counted as in the annual survey.
+    for measure in measure_catalogue.measures_of(measure_catalogue.PULSE):
+        if measure.kind in ("pulse_item", "cultural_shift"):
+            continue
+        values = answers(measure.column)
+        names.append(measure.name)
+        positive.append(np.isin(values, list(measure.counted)).astype(float))
         answered.append(~np.isnan(values))
     return names, np.column_stack(answered).astype(float), np.column_stack(positive)
 
@@ -127,7 +128,7 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
         # The unweighted shares obey exact linear relations between groups: protect against those.
         cells["suppressed"] = suppress_survey_cells(cells, families, min_group_size, value="value_unweighted")
         year = int(wave.wave[:4])
-        cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark"]], on="measure", how="left")
+        cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark", "benchmark_year"]], on="measure", how="left")
         cells["diff_pp"] = cells["value_weighted"] - cells["benchmark"]
         cells["benchmark_significant"] = significance.differs_from_benchmark(
             cells["value_weighted"], cells["effective_n"], cells["benchmark"])

@@ -85,3 +85,8 @@ def c02_benchmark_codes() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def grade_codes() -> tuple[str, ...]:
     return tuple(row["grade"] for row in read_reference_csv("grades.csv"))
+
+
+@lru_cache(maxsize=1)
+def grade_labels() -> dict[str, str]:
+    return {row["grade"]: row["label"] for row in read_reference_csv("grades.csv")}

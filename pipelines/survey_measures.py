@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pipelines import contract, reference
+from pipelines import contract, measure_catalogue, reference
 from warehouse.org_tree import ancestor_paths
 
 ORGANISATION = "organisation"
@@ -43,24 +43,20 @@ def measure_matrices(responses: pd.DataFrame) -> tuple[list[str], np.ndarray, np
         bases.append(base.astype(np.float64))
         numerators.append(np.where(base, numerator, 0).astype(np.float64))
 
-    for q in reference.question_bank():
-        answers = _answers(responses, q.column)
-        answered = ~np.isnan(answers)
-        if q.scale == "yes_no_pnts":
-            for suffix, code in (("yes", 1), ("no", 2), ("pnts", 3)):
-                add(f"{q.code}_{suffix}", answered, 100.0 * (answers == code))
-        elif q.code == "C01":
-            for code in contract.SCALE_CODES["intent4"]:
-                add(f"C01_{code}", answered, 100.0 * (answers == code))
-        else:
-            add(q.code, answered, 100.0 * np.isin(answers, list(q.positive_codes)))
+    # Names and counting rules come from the one measure catalogue (also what ref_measure describes).
+    survey = measure_catalogue.measures_of(measure_catalogue.SURVEY)
+    for measure in survey:
+        if measure.column is None or measure.question_code == "C02":
+            continue
+        answers = _answers(responses, measure.column)
+        add(measure.name, ~np.isnan(answers), 100.0 * np.isin(answers, list(measure.counted)))
 
     intent = _answers(responses, "c01")
-    reason_columns = [f"c02_{r['code']}" for r in reference.leaving_reasons()]
-    ticks = np.column_stack([np.nan_to_num(_answers(responses, c)) == 1 for c in reason_columns])
+    reasons = [m for m in survey if m.question_code == "C02"]
+    ticks = np.column_stack([np.nan_to_num(_answers(responses, m.column)) == 1 for m in reasons])
     wants_to_leave_with_reason = np.isin(intent, (1, 2)) & ticks.any(axis=1)
-    for column, ticked in zip(reason_columns, ticks.T):
-        add(f"C02_{column[4:]}", wants_to_leave_with_reason, 100.0 * ticked)
+    for measure, ticked in zip(reasons, ticks.T):
+        add(measure.name, wants_to_leave_with_reason, 100.0 * ticked)
 
     engagement = np.column_stack([_answers(responses, c.lower()) for c in reference.ENGAGEMENT_ITEMS])
     scores = 25.0 * (engagement - 1)
@@ -149,7 +145,7 @@ def group_label(breakdown: str, value: str | None) -> str | None:
     if breakdown == "all" or value is None:
         return None
     if breakdown == "grade":
-        return value
+        return reference.grade_labels().get(value, value)
     return contract.DEMOGRAPHIC_CODES.get(breakdown, {}).get(int(value))
 
 

@@ -99,3 +99,35 @@ def airflow_metadata():
 
     ensure_metadata_database()
     return _AIRFLOW_HOME
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def sample_warehouse(request, tmp_path_factory):
+    """Settings of a warehouse holding every source of the synthetic organisation (built once per
+    backend per session; tests that change it must do so inside a transaction they roll back)."""
+    import sqlalchemy as sa
+
+    from pipelines.config import Settings
+    from tests.helpers import build_sample_warehouse
+
+    root = tmp_path_factory.mktemp(f"sample-{request.param}")
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'warehouse.db'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        schema = f"culture_sample_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(server)
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    settings = Settings(var_dir=root / "var", landing_dir=root / "landing", warehouse_url=url, min_group_size=10)
+    build_sample_warehouse(settings, root / "landing")
+    yield settings
+    if schema:
+        from warehouse.db import get_engine
+
+        get_engine(url).dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

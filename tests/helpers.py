@@ -33,3 +33,23 @@ def row_counts(url: str) -> dict[str, int]:
              "raw_survey_comment", "fact_survey_measure")
     with engine.connect() as connection:
         return {n: connection.execute(sa.text(f"SELECT COUNT(*) FROM {n}")).scalar_one() for n in names}
+
+
+SOURCE_ORDER = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
+
+
+def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with_comments: bool = True) -> None:
+    """A warehouse holding every source of the synthetic organisation, loaded through the real flow."""
+    from pipelines import flow
+    from pipelines.sample_data import write_sample_organisation
+
+    write_sample_organisation(landing, respondents=respondents, seed=7, years=(2023, 2024), pulses=2)
+    flow.initialise_warehouse(settings)
+    for source in SOURCE_ORDER:
+        files = sorted(str(p) for p in (landing / source).glob("*.csv"))
+        for outcome in flow.ingest(settings, source, files) if files else []:
+            assert outcome.status == "loaded", f"{source}: {outcome.message}"
+    if with_comments:
+        from nlp.comments import process_comments
+
+        process_comments(get_engine(settings.warehouse_url), settings.min_group_size)

@@ -148,7 +148,10 @@ def test_stay_factors_split_by_hard_to_recruit_roles_and_considering_leaving(int
     assert figure(url, "hr_stay_factors", "factor:colleagues", "2025", breakdown="hard_to_recruit_role", group="0")["value"] == pytest.approx(25.0)
     risk = figure(url, "hr_stay_factors", "risk:workload", "2025")
     # Base: interviews naming any risk; only 8 did, too few to show.
-    assert (risk["interviews"], bool(risk["suppressed"]), risk["value"]) == (8, True, None)
+    assert (risk["interviews"], bool(risk["suppressed"]), risk["value"]) == (None, True, None)  # the count is hidden too
+    base = query(url, "SELECT respondents FROM fact_interview_measure WHERE topic = 'stay' AND measure = 'risk:workload' "
+                      "AND period = '2025' AND unit_code IS NULL AND breakdown = 'all'")
+    assert base["respondents"].tolist() == [8]
     assert figure(url, "hr_stay_factors", "considering_leaving_yes", "2025")["value"] == pytest.approx(100 * 14 / 24)
     assert figure(url, "hr_stay_factors", "intent_12m_stay", "2025", breakdown="considering_leaving", group="1")["value"] == pytest.approx(100.0)
 

@@ -63,8 +63,9 @@ def test_small_groups_are_suppressed(reference_loaded, tmp_path):
     settings = reference_loaded
     flow.ingest(settings, "pulse", [str(pulse_file(tmp_path / "p.csv"))])
     rows = query(settings.warehouse_url, "SELECT * FROM hr_pulse_results")
-    small = rows[rows["respondents"] < 10]
-    assert len(small) and small[["value_weighted", "value_unweighted", "effective_n", "moe_95"]].isna().all().all()
+    hidden = rows[rows["suppressed"].astype(bool)]
+    # Every figure of a suppressed group is hidden, its respondent count included.
+    assert len(hidden) and hidden[["value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95"]].isna().all().all()
     assert rows.loc[~rows["suppressed"].astype(bool), "respondents"].min() >= 10
 
 

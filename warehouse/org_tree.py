@@ -39,9 +39,18 @@ def find_cycle(parent_of: dict[str, str | None]) -> list[str] | None:
     return None
 
 
+def _parent(code) -> str | None:
+    """A parent code, or None for the top unit. A frame read with pandas holds a missing parent as
+    NaN (truthy, so `code or None` kept it), which put a fake root above every chain and made the
+    top unit report as a unit beside the organisation."""
+    if code is None or pd.isna(code) or str(code) == "":
+        return None
+    return str(code)
+
+
 def ancestor_paths(units: pd.DataFrame) -> dict[str, list[str]]:
     """For each unit, its chain from the top unit down to itself (e.g. [EXA, OPS, OPS-N, OPS-N-T1])."""
-    parent_of = {r.unit_code: (r.parent_code or None) for r in units.itertuples()}
+    parent_of = {r.unit_code: _parent(r.parent_code) for r in units.itertuples()}
     paths: dict[str, list[str]] = {}
     for unit in parent_of:
         chain, node = [], unit

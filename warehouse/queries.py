@@ -52,7 +52,7 @@ def format_headlines(rows: list[dict], org_code: str, wave: str) -> str:
         label = f"{row['measure']} {row['measure_label'] or ''}"[:43]
         lines.append(f"{label:<44}{whole(row['value']):>6}{whole(row['benchmark']):>8}"
                      f"{signed(row['diff_pp'], row['significant']):>7}{signed(row['change_pp'], row['change_significant']):>9}"
-                     f"{row['respondents']:>7}")
+                     f"{whole(row['respondents']):>7}")
     lines.append("Values are % positive (EEI and themes: 0-100 scores); diff = value - Civil Service benchmark "
                  "(median of organisations) in points; * = statistically significant at 95%.")
     return "\n".join(lines)

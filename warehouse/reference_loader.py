@@ -4,9 +4,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from pipelines import contract, reference
+from pipelines import contract, measure_catalogue, reference
 from warehouse.db import table
 from warehouse.load_log import lock_source
+
+
+INTERVIEW_SPLITS = {
+    "hard_to_recruit_role": {"1": "Hard-to-recruit role", "0": "Other roles"},
+    "considering_leaving": {"1": "Considering leaving", "2": "Not considering leaving", "3": "Unsure about leaving"},
+}
 
 
 def _benchmark_measure_name(measure: str) -> str:
@@ -56,41 +62,18 @@ def code_rows() -> list[dict]:
         {"list_name": "pulse_item", "code": r["code"], "label": r["label"], "attribute": r["cultural_shift"]}
         for r in reference.read_reference_csv("pulse_items.csv")
     ]
+    # The stay-interview splits, so that every view's group_value has a readable label.
+    rows += [
+        {"list_name": list_name, "code": code, "label": label, "attribute": None}
+        for list_name, codes in INTERVIEW_SPLITS.items()
+        for code, label in codes.items()
+    ]
     return rows
 
 
 def measure_rows() -> list[dict]:
-    """One row per measure name the warehouse can report, with a label an analyst can read."""
-    rows = []
-    for q in reference.question_bank():
-        if q.scale == "yes_no_pnts":
-            for suffix, answer in (("yes", "Yes"), ("no", "No"), ("pnts", "Prefer not to say")):
-                rows.append({"measure": f"{q.code}_{suffix}", "label": f"{q.label}: {answer}",
-                             "kind": "answer_share", "question_code": q.code, "theme": q.theme or None})
-        elif q.code == "C01":
-            for code, answer in contract.SCALE_CODES["intent4"].items():
-                rows.append({"measure": f"C01_{code}", "label": f"Intentions: {answer}",
-                             "kind": "answer_share", "question_code": q.code, "theme": None})
-        else:
-            rows.append({"measure": q.code, "label": q.label, "kind": "percent_positive",
-                         "question_code": q.code, "theme": q.theme or None})
-    for r in reference.leaving_reasons():
-        rows.append({"measure": f"C02_{r['code']}", "label": f"Reason for wanting to leave: {r['label']}",
-                     "kind": "reason_share", "question_code": "C02", "theme": None})
-    for theme in reference.SCORED_THEMES:
-        rows.append({"measure": f"THEME:{theme}", "label": f"Theme score: {theme.replace('_', ' ')}",
-                     "kind": "theme_score", "question_code": None, "theme": theme})
-    rows.append({"measure": "EEI", "label": "Employee Engagement Index", "kind": "index",
-                 "question_code": None, "theme": "engagement"})
-    shifts: dict[str, None] = {}
-    for item in reference.read_reference_csv("pulse_items.csv"):
-        rows.append({"measure": item["code"], "label": item["label"], "kind": "pulse_item",
-                     "question_code": item["code"], "theme": item["cultural_shift"]})
-        shifts[item["cultural_shift"]] = None
-    for shift in shifts:
-        rows.append({"measure": f"SHIFT:{shift}", "label": f"Cultural shift: {shift}", "kind": "cultural_shift",
-                     "question_code": None, "theme": shift})
-    return rows
+    """One row per measure name the warehouse can report, from the one measure catalogue."""
+    return [measure.row() for measure in measure_catalogue.catalogue()]
 
 
 def question_rows() -> list[dict]:
