@@ -2,7 +2,8 @@
 
 Survey answers are calibrated: for each question the organisation-wide share of positive answers
 matches a target exactly (to the nearest respondent), by default the National Crime Agency's
-published CSPS results for that year (falling back to the Civil Service benchmark median), while
+published CSPS results for that year (see calibration_sources for the fallbacks: the nearest
+published year, the Civil Service benchmark, derived values; never a fixed default), while
 teams, grades and demographic groups differ from one another the way real units do.
 """
 from __future__ import annotations
@@ -246,7 +247,6 @@ class _Generator:
     def comments(self) -> None:
         """Comments whose themes follow the answers: the bullied write in the bullying box, those
         with an unacceptable workload about workload, and 'one change' is mostly about the weakest areas."""
-        everyone = np.ones(self.n, dtype=bool)
         workload_writes = self.rng.random(self.n) < np.where(self.columns["B33"] <= 2, 0.45, 0.08)
         workload_themes = np.where(self.rng.random(self.n) < 0.8, "workload", "wellbeing")
         self.columns["text_workload"] = sample_comments.comments(self.rng, workload_themes, workload_writes)
@@ -256,7 +256,7 @@ class _Generator:
         self.columns["text_bullying_harassment"] = sample_comments.comments(self.rng, themes, harassment_writes)
         weights = np.array([100 - self.target(m) for m in ONE_CHANGE_MEASURES.values()])
         themes = self.rng.choice(list(ONE_CHANGE_MEASURES), size=self.n, p=weights / weights.sum())
-        writes = everyone & (self.rng.random(self.n) < COMMENT_RATES["text_one_change"])
+        writes = self.rng.random(self.n) < COMMENT_RATES["text_one_change"]
         self.columns["text_one_change"] = sample_comments.comments(self.rng, themes, writes)
 
     def build(self) -> pd.DataFrame:
