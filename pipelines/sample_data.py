@@ -2,7 +2,8 @@
 
 Survey answers are calibrated: for each question the organisation-wide share of positive answers
 matches a target exactly (to the nearest respondent), by default the National Crime Agency's
-published CSPS results for that year (falling back to the Civil Service benchmark median), while
+published CSPS results for that year (see calibration_sources for the fallbacks: the nearest
+published year, the Civil Service benchmark, derived values; never a fixed default), while
 teams, grades and demographic groups differ from one another the way real units do.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import contract, reference
+from pipelines import contract, reference, sample_comments
 
 ORG_CODE = "EXA"
 TREE_VALID_FROM = "2020-01-01"
@@ -36,22 +37,13 @@ DEMOGRAPHIC_SHARES = {
 }
 DEFAULT_RESPONSE_RATE = 57.0
 EEI_NEGATIVE_SPLIT = {3: 0.55, 2: 0.30, 1: 0.15}
-COMMENTS = {
-    "text_workload": [
-        "Too many cases, not enough people.", "Workload has been unmanageable since the restructure.",
-        "I regularly work late to keep up with the caseload.", "Priorities keep changing and nothing gets finished.",
-        "Vacancies are not filled so the rest of us cover the work.",
-    ],
-    "text_bullying_harassment": [
-        "My manager shouts at people in front of the team.", "I was excluded and belittled by senior colleagues.",
-        "Comments about my ethnicity were treated as banter.", "I reported it but nothing happened.",
-        "A colleague made unwanted sexual comments about me.",
-    ],
-    "text_one_change": [
-        "Better IT that actually works.", "Fill the vacancies.", "Fair promotion processes.",
-        "Senior leaders who listen.", "More flexibility about working from home.",
-    ],
-}
+# Survey comment boxes: who writes in each (per respondent) and the themes written about.
+COMMENT_RATES = {"text_workload": 0.15, "text_bullying_harassment": 0.03, "text_one_change": 0.10}
+HARASSMENT_BOX_THEMES = {"bullying": 0.6, "harassment": 0.2, "discrimination": 0.2}
+# 'One thing to change' is about the themes the organisation scores worst on: weight = % not positive.
+ONE_CHANGE_MEASURES = {"workload": "B33", "pay": "B35", "it_tools": "B32", "leadership_change": "B38",
+                       "learning_development": "B24", "line_management": "B08", "recognition": "B13",
+                       "wellbeing": "W09"}
 
 
 def team_codes() -> list[tuple[str, str, str]]:
@@ -71,22 +63,68 @@ def org_unit_rows() -> list[dict]:
     return [{**r, "valid_from": TREE_VALID_FROM} for r in rows]
 
 
+# Leaving reasons we ask about that CSPS C02 has no code for: no published figure or benchmark
+# exists, so each is derived from the same year's related survey measure, never a fixed default.
+DERIVED_LEAVING_REASONS = {
+    # About as many of those leaving cite bullying or harassment as staff report having experienced it.
+    "C02_bullying_harassment": lambda t: t["E03_yes"],
+    # A fifth of those without the tools they need (B32) would leave over them.
+    "C02_it_tools": lambda t: (100 - t["B32"]) / 5,
+    # A quarter of those whose L&D is not developing their career (B24) would leave for development.
+    "C02_learning_development": lambda t: (100 - t["B24"]) / 4,
+    # Relocation is a personal circumstance; as common as CSPS's personal-circumstances reason.
+    "C02_relocation": lambda t: t["C02_personal_circumstances"],
+}
+
+
+def _benchmark_name(measure: str) -> str:
+    """Benchmark file names to ours: `E01_YES` -> `E01_yes`, numbered `C02_04` -> `C02_pay_benefits`."""
+    head, _, tail = measure.rpartition("_")
+    if tail in ("YES", "NO", "PNTS"):
+        return f"{head}_{tail.lower()}"
+    return _c02_names().get(measure, measure)
+
+
+def _c02_names() -> dict[str, str]:
+    return {number: name for name, number in reference.c02_benchmark_codes().items()}
+
+
+def _by_nearest_year(rows: list[tuple[int, str, float]], year: int) -> dict[str, tuple[float, int]]:
+    """Each measure's (value, year) in `year`, else in the nearest year that has it (the earlier on a tie)."""
+    best: dict[str, tuple[float, int]] = {}
+    for row_year, measure, value in sorted(rows, key=lambda r: (-abs(r[0] - year), -r[0])):
+        best[measure] = (value, row_year)  # nearer years come later and win
+    return best
+
+
+def calibration_sources(year: int, organisation: str = "NCA") -> dict[str, tuple[float, str]]:
+    """Target value and its source for every measure the generator produces.
+
+    In order of preference: the organisation's published figure for `year`; its published figure
+    for the nearest other year (a measure new in one year keeps that value, so no change is shown
+    that the published figures do not show); the Civil Service benchmark median for `year` or the
+    nearest year that has it; for leaving reasons CSPS does not code, a value derived from related
+    measures of the same year (DERIVED_LEAVING_REASONS). Sources: 'published <year>',
+    'benchmark <year>', 'derived'.
+    """
+    sources: dict[str, tuple[float, str]] = {}
+    benchmark = [(int(r["year"]), _benchmark_name(r["measure"]), float(r["cs_benchmark_median"]))
+                 for r in reference.read_reference_csv("cs_benchmarks.csv")]
+    published = [(int(r["year"]), _c02_names().get(r["measure"], r["measure"]), float(r["value"]))
+                 for r in reference.read_reference_csv("published_org_results.csv") if r["org_code"] == organisation]
+    for rows, kind in ((benchmark, "benchmark"), (published, "published")):
+        for measure, (value, source_year) in _by_nearest_year(rows, year).items():
+            sources[measure] = (value, f"{kind} {source_year}")
+    values = {m: v for m, (v, _) in sources.items()}
+    for measure, derive in DERIVED_LEAVING_REASONS.items():
+        if measure not in sources:
+            sources[measure] = (float(derive(values)), "derived")
+    return sources
+
+
 def calibration_targets(year: int, organisation: str = "NCA") -> dict[str, float]:
-    """Target values per measure: the organisation's published figures, else the CS benchmark median."""
-    targets: dict[str, float] = {}
-    benchmark_years = sorted({int(r["year"]) for r in reference.read_reference_csv("cs_benchmarks.csv")})
-    nearest = max([y for y in benchmark_years if y <= year] or benchmark_years[:1])
-    for row in reference.read_reference_csv("cs_benchmarks.csv"):
-        if int(row["year"]) == nearest:
-            head, _, tail = row["measure"].rpartition("_")
-            name = f"{head}_{tail.lower()}" if tail in ("YES", "NO", "PNTS") else row["measure"]
-            targets[name] = float(row["cs_benchmark_median"])
-    published_years = {int(r["year"]) for r in reference.read_reference_csv("published_org_results.csv") if r["org_code"] == organisation}
-    closest = min(published_years, key=lambda y: abs(y - year)) if published_years else None
-    for row in reference.read_reference_csv("published_org_results.csv"):
-        if row["org_code"] == organisation and int(row["year"]) == closest:
-            targets[row["measure"]] = float(row["value"])
-    return targets
+    """Target value per measure (see calibration_sources)."""
+    return {measure: value for measure, (value, _) in calibration_sources(year, organisation).items()}
 
 
 def _exact_counts(total: int, shares: list[float]) -> np.ndarray:
@@ -113,6 +151,14 @@ class _Generator:
         self.latent = team_effects[pick] + self.rng.normal(0, 1, self.n)
         self.columns: dict[str, np.ndarray] = {}
 
+    def target(self, measure: str) -> float:
+        """The calibration target; a measure without one is an error, never a silent default."""
+        try:
+            return self.targets[measure]
+        except KeyError:
+            raise KeyError(f"no calibration target for {measure}: add it to the published results, the "
+                           "benchmarks or DERIVED_LEAVING_REASONS") from None
+
     def demographics(self) -> None:
         grades = list(GRADE_SHARES)
         self.columns["grade"] = self.rng.choice(grades, size=self.n, p=list(GRADE_SHARES.values())).astype(object)
@@ -135,7 +181,7 @@ class _Generator:
         negative = [c for c in codes if c not in question.positive_codes]
         answered = self.rng.random(self.n) < answer_rate
         ranked = self._ranked(answered)
-        target = self.targets.get(question.code, 70.0)
+        target = self.target(question.code)
         k = int(round(target / 100 * len(ranked)))
         values = np.full(self.n, np.nan)
         values[ranked[:k]] = self._spread(positive, k, question)
@@ -158,7 +204,7 @@ class _Generator:
     def answer_shares(self, code: str, asked: np.ndarray, suffixes: list[str], answer_rate: float = 0.98) -> None:
         """Questions reported as shares of each answer (yes/no/pnts, C01): code 1 to the least positive."""
         answered = asked & (self.rng.random(self.n) < answer_rate)
-        counts = _exact_counts(int(answered.sum()), [self.targets.get(f"{code}_{s}", 100 / len(suffixes)) for s in suffixes])
+        counts = _exact_counts(int(answered.sum()), [self.target(f"{code}_{s}") for s in suffixes])
         values = np.full(self.n, np.nan)
         if "pnts" in suffixes:  # 'prefer not to say' is not a point on the positive-negative line
             declined = self.rng.choice(np.flatnonzero(answered), size=counts[2], replace=False)
@@ -170,27 +216,53 @@ class _Generator:
         self.columns[code] = values
 
     def reasons_for_leaving(self) -> None:
-        intent = self.columns["C01"]
-        leaving = np.isin(intent, (1, 2))
-        shares = self.targets
-        numbers = reference.c02_benchmark_codes()
-        for reason in reference.leaving_reasons():
-            share = shares.get(numbers.get(f"C02_{reason['code']}", ""), 4.0) / 100
-            ticked = leaving & (self.rng.random(self.n) < share)
-            self.columns[f"C02_{reason['code']}"] = np.where(leaving, ticked.astype(float), np.nan)
+        """C02, asked of those leaving within a year (C01 = 1 or 2), calibrated exactly.
+
+        A reason's share is taken over those leaving who tick at least one reason, so every one of
+        them ticks a first reason (in proportion to the targets) and each reason is then ticked by
+        further leavers until exactly its target share of them tick it. Those bullied or harassed
+        (E03) are the likeliest to give bullying or harassment as a reason.
+        """
+        leaving = np.flatnonzero(np.isin(self.columns["C01"], (1, 2)))
+        codes = [r["code"] for r in reference.leaving_reasons()]
+        shares = np.array([self.target(f"C02_{code}") for code in codes]) / 100
+        shares = shares / min(1.0, shares.sum())  # every one of them ticks something: shares add up to 100% or more
+        wanted = np.minimum(np.rint(shares * len(leaving)).astype(int), len(leaving))
+        ticks = np.zeros((len(leaving), len(codes)), dtype=bool)
+        first = np.repeat(np.arange(len(codes)), _exact_counts(len(leaving), shares))
+        self.rng.shuffle(first)
+        ticks[np.arange(len(leaving)), first] = True
+        bullied = self.columns["E03"][leaving] == 1
+        for j, code in enumerate(codes):
+            free = np.flatnonzero(~ticks[:, j])
+            extra = min(max(wanted[j] - int(ticks[:, j].sum()), 0), len(free))
+            weight = np.where(bullied[free], 8.0, 1.0) if code == "bullying_harassment" else np.ones(len(free))
+            ticks[self.rng.choice(free, size=extra, replace=False, p=weight / weight.sum()), j] = True
+        for j, code in enumerate(codes):
+            column = np.full(self.n, np.nan)
+            column[np.isin(self.columns["C01"], (1, 2))] = 0.0
+            column[leaving] = ticks[:, j]
+            self.columns[f"C02_{code}"] = column
 
     def comments(self) -> None:
+        """Comments whose themes follow the answers: the bullied write in the bullying box, those
+        with an unacceptable workload about workload, and 'one change' is mostly about the weakest areas."""
+        workload_writes = self.rng.random(self.n) < np.where(self.columns["B33"] <= 2, 0.45, 0.08)
+        workload_themes = np.where(self.rng.random(self.n) < 0.8, "workload", "wellbeing")
+        self.columns["text_workload"] = sample_comments.comments(self.rng, workload_themes, workload_writes)
         bullied = self.columns["E03"] == 1
-        rates = {"text_workload": 0.15, "text_bullying_harassment": 0.03, "text_one_change": 0.10}
-        for column, phrases in COMMENTS.items():
-            rate = np.where(bullied, 0.5, rates[column]) if column == "text_bullying_harassment" else rates[column]
-            writes = self.rng.random(self.n) < rate
-            self.columns[column] = np.where(writes, self.rng.choice(phrases, size=self.n), "").astype(object)
+        harassment_writes = self.rng.random(self.n) < np.where(bullied, 0.5, COMMENT_RATES["text_bullying_harassment"])
+        themes = self.rng.choice(list(HARASSMENT_BOX_THEMES), size=self.n, p=list(HARASSMENT_BOX_THEMES.values()))
+        self.columns["text_bullying_harassment"] = sample_comments.comments(self.rng, themes, harassment_writes)
+        weights = np.array([100 - self.target(m) for m in ONE_CHANGE_MEASURES.values()])
+        themes = self.rng.choice(list(ONE_CHANGE_MEASURES), size=self.n, p=weights / weights.sum())
+        writes = self.rng.random(self.n) < COMMENT_RATES["text_one_change"]
+        self.columns["text_one_change"] = sample_comments.comments(self.rng, themes, writes)
 
     def build(self) -> pd.DataFrame:
         self.demographics()
-        engagement = [self.targets.get(c, 60.0) / 100 for c in reference.ENGAGEMENT_ITEMS]
-        self.share_of_fives = _share_of_fives(self.targets.get("EEI", 60.0), engagement)
+        engagement = [self.target(c) / 100 for c in reference.ENGAGEMENT_ITEMS]
+        self.share_of_fives = _share_of_fives(self.target("EEI"), engagement)
         for question in reference.question_bank():
             if question.scale == "yes_no_pnts" or question.code == "C01":
                 continue

@@ -8,29 +8,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import reference
-from pipelines.sample_data import GRADE_SHARES, team_codes
+from pipelines import reference, sample_comments
+from pipelines.sample_data import GRADE_SHARES, calibration_targets, team_codes
 
-PULSE_COMMENTS = [
-    "Other teams do share information now, which helps.", "Nobody thanks us for the extra cover we do.",
-    "Too many cases and not enough staff to work them.", "My manager lets me get on with the job.",
-    "IT keeps crashing and we lose hours every week.", "I was shouted at by a supervisor in front of the team.",
-    "Promotion boards still feel unfair to minority staff.", "Leaders explain changes better than last year.",
-    "Stress is high and occupational health takes months.", "Sarah Jenkins in the control room belittles people daily.",
-]
-EXIT_NOTES = [
-    "Workload became unmanageable after two vacancies went unfilled.", "Better pay elsewhere for the same work.",
-    "My line manager never had time for one-to-ones.", "Left because of bullying by a senior officer; HR did nothing.",
-    "Relocating for family reasons.", "No development or promotion in five years.",
-    "Retiring after thirty years' service.", "The culture punishes people who raise concerns.",
-]
-STAY_NOTES = [
-    "The mission and my team.", "Flexible working lets me care for my children.", "A supportive line manager.",
-    "Pay falling behind the private sector.", "Another restructure would push me out.", "Training I could not get elsewhere.",
-]
-REASON_WEIGHTS = {"workload": 5, "pay_benefits": 5, "line_management": 3, "culture": 3, "bullying_harassment": 2,
-                  "promotion_outside_cs": 3, "promotion_inside_cs": 2, "work_life_balance": 3, "personal_circumstances": 2,
-                  "relocation": 2, "learning_development": 2, "leadership": 2, "other": 1}
+# What pulse comments are about (the cultural shifts the pulses track, and the usual concerns).
+PULSE_THEMES = {"recognition": 3, "workload": 3, "leadership_change": 2, "it_tools": 2, "line_management": 2,
+                "positive": 3, "wellbeing": 2, "bullying": 1, "discrimination": 1, "learning_development": 1}
+# Annual survey items a pulse repeats, and how far they move (points) per unit of the pulse's drift.
+REPEATED_ANNUAL_ITEMS = ("B33",)
+REPEATED_ITEM_POINTS_PER_DRIFT = 10.0
+# Reasons a leaver can give for resigning or transferring (retiring and contracts ending are leaving types).
+NOT_VOLUNTARY_REASONS = ("retiring", "end_contract")
 
 
 def _choice(rng: np.random.Generator, weights: dict[str, float], size: int) -> np.ndarray:
@@ -45,16 +33,33 @@ def _staff(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray
     return rng.choice(teams, size=count), grades
 
 
-def _comments(rng: np.random.Generator, phrases: list[str], count: int, rate: float) -> np.ndarray:
-    return np.where(rng.random(count) < rate, rng.choice(phrases, size=count), "").astype(object)
+def _leaving_reason_shares(year: int) -> dict[str, float]:
+    """Survey C02 shares (% of those leaving who give each reason) of the last annual survey before `year`."""
+    targets = calibration_targets(year - 1)
+    return {r["code"]: targets[f"C02_{r['code']}"] for r in reference.leaving_reasons()}
 
 
-def pulse_frame(pulse_id: str, respondents: int, seed: int, drift: float) -> pd.DataFrame:
-    """One pulse: the twelve cultural-shift items drift upwards by `drift` log-odds per pulse."""
+def _calibrated_likert(score: np.ndarray, positive_percent: float) -> np.ndarray:
+    """Codes 1-5 from a latent score, shifted so that exactly `positive_percent` answer 4 or 5."""
+    k = int(round(positive_percent / 100 * len(score)))
+    ordered = np.sort(score)[::-1]
+    padded = np.concatenate([[ordered[0] + 2], ordered, [ordered[-1] - 2]]) if len(score) else np.array([0.0, 0.0])
+    cut = (padded[k] + padded[k + 1]) / 2  # between the k-th and (k+1)-th highest scores
+    return np.clip(np.floor(score - cut + 4.0), 1, 5).astype(int)
+
+
+def pulse_frame(pulse_id: str, respondents: int, seed: int, drift: float, annual: dict[str, float] | None = None) -> pd.DataFrame:
+    """One pulse: the twelve cultural-shift items drift upwards by `drift` (latent units) per pulse.
+
+    Items repeated from the annual survey (B33) start at the last annual survey's value (`annual`,
+    by default the calibration targets of the year before the pulse) and move only a little with
+    the drift, so that a pulse never shows a change the annual survey does not.
+    """
     rng = np.random.default_rng(seed)
     start = dt.date.fromisoformat(f"{pulse_id}-01")
+    annual = annual if annual is not None else calibration_targets(start.year - 1)
     units, grades = _staff(rng, respondents)
-    # Senior grades answer more often and more positively: the reason to weight.
+    # Senior grades answer more positively: the reason to weight.
     latent = rng.normal(0, 1, respondents) + 0.4 * np.isin(grades, ("G7", "G6", "SCS1")) + drift
     frame = pd.DataFrame({
         "respondent_id": [f"P{pulse_id}-{i:05d}" for i in range(respondents)], "pulse_id": pulse_id,
@@ -64,18 +69,39 @@ def pulse_frame(pulse_id: str, respondents: int, seed: int, drift: float) -> pd.
     for item in reference.read_reference_csv("pulse_items.csv"):
         score = latent + rng.normal(0, 1.2, respondents)
         frame[item["code"]] = np.clip(np.round(3.2 + score), 1, 5).astype(int)
-    frame["B33"] = np.clip(np.round(3.0 + latent + rng.normal(0, 1.2, respondents)), 1, 5).astype(int)
-    frame["text_comment"] = _comments(rng, PULSE_COMMENTS, respondents, 0.25)
+    for code in REPEATED_ANNUAL_ITEMS:
+        target = float(np.clip(annual[code] + REPEATED_ITEM_POINTS_PER_DRIFT * drift, 0, 100))
+        frame[code] = _calibrated_likert(latent + rng.normal(0, 1.2, respondents), target)
+    themes = _choice(rng, PULSE_THEMES, respondents)
+    frame["text_comment"] = sample_comments.comments(rng, themes, rng.random(respondents) < 0.25)
     return frame
 
 
-def exit_frame(year: int, leavers: int, seed: int) -> pd.DataFrame:
+def exit_frame(year: int, leavers: int, seed: int, reason_shares: dict[str, float] | None = None) -> pd.DataFrame:
+    """Exit interviews whose reasons match the last annual survey's reasons for wanting to leave (C02).
+
+    A voluntary leaver's primary reason is drawn in proportion to the C02 shares and each other
+    reason is added with the probability that makes the share giving it as any reason equal its
+    C02 share. Notes are about bullying when that is among the reasons (people who were bullied
+    say so), else about the primary reason.
+    """
     rng = np.random.default_rng(seed)
+    shares = reason_shares if reason_shares is not None else _leaving_reason_shares(year)
+    voluntary_shares = {code: share for code, share in shares.items() if code not in NOT_VOLUNTARY_REASONS}
     units, grades = _staff(rng, leavers)
     leaving = [dt.date(year, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 180, leavers)]
     leaving_type = rng.choice([1, 2, 3, 4, 5, 6], size=leavers, p=[0.62, 0.12, 0.08, 0.12, 0.02, 0.04])
-    primary = np.where(np.isin(leaving_type, (1, 4)), _choice(rng, REASON_WEIGHTS, leavers), "")
-    others = [";".join(sorted(set(_choice(rng, REASON_WEIGHTS, int(k))))) for k in rng.integers(0, 3, leavers)]
+    with_reason = np.isin(leaving_type, (1, 4))
+    primary = np.where(with_reason, _choice(rng, voluntary_shares, leavers), "")
+    first_share = {code: share / sum(voluntary_shares.values()) for code, share in voluntary_shares.items()}
+    also = {code: max(share / 100 - first_share[code], 0) / (1 - first_share[code]) for code, share in voluntary_shares.items()}
+    others = []
+    for reason, has_reason in zip(primary, with_reason):
+        ticked = [code for code, p in also.items() if has_reason and code != reason and rng.random() < p]
+        others.append(";".join(sorted(ticked)))
+    themes = np.array([
+        "bullying" if "bullying_harassment" in other.split(";") else sample_comments.REASON_THEMES.get(reason, "personal")
+        for reason, other in zip(primary, others)], dtype=object)
     return pd.DataFrame({
         "leaver_id": [f"L{year}-{i:05d}" for i in range(leavers)],
         "interview_date": [(d + dt.timedelta(days=int(o))).isoformat() for d, o in zip(leaving, rng.integers(-20, 30, leavers))],
@@ -83,25 +109,30 @@ def exit_frame(year: int, leavers: int, seed: int) -> pd.DataFrame:
         "sex": rng.choice([1, 2], size=leavers), "tenure_years": np.round(rng.gamma(2.0, 4.0, leavers).clip(0, 45), 1),
         "employment_type": 1, "leaving_type": leaving_type, "primary_reason": primary, "other_reasons": others,
         "would_return": rng.choice([1, 2, 3], size=leavers, p=[0.4, 0.35, 0.25]),
-        "recommend_0_10": rng.integers(0, 11, leavers), "text_notes": _comments(rng, EXIT_NOTES, leavers, 0.8),
+        "recommend_0_10": rng.integers(0, 11, leavers),
+        "text_notes": sample_comments.comments(rng, themes, rng.random(leavers) < 0.8),
     })
 
 
-def stay_frame(year: int, interviews: int, seed: int) -> pd.DataFrame:
+def stay_frame(year: int, interviews: int, seed: int, reason_shares: dict[str, float] | None = None) -> pd.DataFrame:
+    """Stay interviews; the risks people name follow the survey's reasons for wanting to leave."""
     rng = np.random.default_rng(seed)
+    shares = reason_shares if reason_shares is not None else _leaving_reason_shares(year)
+    risks_shares = {code: share for code, share in shares.items() if code not in NOT_VOLUNTARY_REASONS}
     units, grades = _staff(rng, interviews)
     factors = [r["code"] for r in reference.read_reference_csv("stay_factors.csv")]
-    reasons = list(REASON_WEIGHTS)
+    risks = [sorted(set(_choice(rng, risks_shares, int(k)))) for k in rng.integers(0, 3, interviews)]
+    leave_themes = np.array([sample_comments.REASON_THEMES[r[0]] if r else "pay" for r in risks], dtype=object)
     return pd.DataFrame({
         "interview_id": [f"S{year}-{i:05d}" for i in range(interviews)],
         "interview_date": [(dt.date(year, 4, 1) + dt.timedelta(days=int(d))).isoformat() for d in rng.integers(0, 60, interviews)],
         "unit_code": units, "grade": grades, "hard_to_recruit_role": rng.choice([0, 1], size=interviews, p=[0.6, 0.4]),
         "considering_leaving": rng.choice([1, 2, 3], size=interviews, p=[0.35, 0.45, 0.2]),
         "stay_factors": [";".join(sorted(set(rng.choice(factors, size=2)))) for _ in range(interviews)],
-        "leave_risks": [";".join(sorted(set(rng.choice(reasons, size=int(k))))) for k in rng.integers(0, 3, interviews)],
+        "leave_risks": [";".join(r) for r in risks],
         "intent_12m": rng.choice([1, 2, 3], size=interviews, p=[0.6, 0.15, 0.25]),
-        "text_what_keeps_you": _comments(rng, STAY_NOTES[:3], interviews, 0.7),
-        "text_what_would_make_you_leave": _comments(rng, STAY_NOTES[3:], interviews, 0.6),
+        "text_what_keeps_you": sample_comments.comments(rng, np.full(interviews, "positive"), rng.random(interviews) < 0.7),
+        "text_what_would_make_you_leave": sample_comments.comments(rng, leave_themes, rng.random(interviews) < 0.6),
     })
 
 
