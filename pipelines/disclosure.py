@@ -221,7 +221,7 @@ class LinkedTable:
             for split in range(len(self.splits)):
                 if widths[row, split] + _SLACK >= need[row, split]:
                     continue
-                if component.exact_width(int(position), split) + _SLACK < need[row, split]:
+                if not component.reaches(int(position), split, need[row, split] - _SLACK):
                     leaking.append((int(cells[position]), None, NARROW, split))
                     break
         return leaking

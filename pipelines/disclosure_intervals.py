@@ -77,9 +77,13 @@ class Component:
             best = max(best, min(up, p_up) + min(down, p_down))
         return best
 
+    def reaches(self, position: int, split: int, needed: float) -> bool:
+        """Whether the cell's numerator interval is at least `needed` wide (linear programming)."""
+        return self._solver.reaches(position, split, needed)
+
     def exact_width(self, position: int, split: int) -> float:
-        """The exact width of the cell's numerator interval (minimum and maximum by linear programming)."""
-        return self._solver.width(position, split if self.splits_add_up else 0, split)
+        """The exact width of the cell's numerator interval (its minimum and maximum)."""
+        return self._solver.width(position, split)
 
     @cached_property
     def _solver(self) -> "_IntervalSolver":
@@ -88,30 +92,61 @@ class Component:
 
 class _IntervalSolver:
     """One HiGHS model per component (per split, or all splits together where they add up), reused
-    for every cell: only the objective changes between solves, so HiGHS starts from the last basis."""
+    for every cell: only the objective changes between solves, so HiGHS starts from the last basis.
+
+    Every solution is a feasible point of the whole component, so it also shows how far every
+    other cell can move: the widest values seen per cell are kept, and a cell already seen to move
+    far enough needs no programme of its own."""
 
     def __init__(self, component: Component):
         self.component = component
         self.models: dict[int, highspy.Highs] = {}
+        self.seen_low = component.numerators.copy()
+        self.seen_high = component.numerators.copy()
 
-    def width(self, position: int, model_key: int, split: int) -> float:
+    def reaches(self, position: int, split: int, needed: float) -> bool:
+        if self._seen(position, split) >= needed:
+            return True
+        x = self.component.numerators[position, split]
+        senses = [highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize]
+        if x >= self.component.upper[position] - 1e-9:
+            senses.reverse()  # at the top already: only going down can widen it
+        for sense in senses:
+            if not self._solve(position, split, sense):
+                return False
+            if self._seen(position, split) >= needed:
+                return True
+        return False
+
+    def width(self, position: int, split: int) -> float:
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            if not self._solve(position, split, sense):
+                return 0.0
+        return self._seen(position, split)
+
+    def _seen(self, position: int, split: int) -> float:
+        return float(self.seen_high[position, split] - self.seen_low[position, split])
+
+    def _solve(self, position: int, split: int, sense) -> bool:
+        adding = self.component.splits_add_up
+        model_key = -1 if adding else split
         model = self.models.get(model_key)
         if model is None:
-            model = self.models[model_key] = self._build(None if self.component.splits_add_up else split)
+            model = self.models[model_key] = self._build(None if adding else split)
         n_cells = len(self.component.cells)
-        block = split if self.component.splits_add_up else 0
-        column = block * n_cells + position
-        extremes = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            model.changeObjectiveSense(sense)
-            model.changeColCost(column, 1.0)
-            model.run()
-            if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                model.changeColCost(column, 0.0)
-                return 0.0  # no movement could be shown: treat as fixed
-            extremes.append(model.getInfo().objective_function_value)
-            model.changeColCost(column, 0.0)
-        return float(extremes[1] - extremes[0])
+        column = (split if adding else 0) * n_cells + position
+        model.changeObjectiveSense(sense)
+        model.changeColCost(column, 1.0)
+        model.run()
+        optimal = model.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        values = np.asarray(model.getSolution().col_value).reshape(-1, n_cells).T if optimal else None
+        model.changeColCost(column, 0.0)  # (a change to the model discards its solution)
+        if not optimal:
+            return False  # no movement can be shown: treat as fixed
+        columns = slice(None) if adding else slice(split, split + 1)
+        self.seen_low[:, columns] = np.minimum(self.seen_low[:, columns], values)
+        self.seen_high[:, columns] = np.maximum(self.seen_high[:, columns], values)
+        return True
 
     def _build(self, split: int | None) -> highspy.Highs:
         c = self.component

@@ -60,7 +60,8 @@ def suppress_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group
         ready = _inherit_routing(ready, frame, flags)
         flags.loc[ready.index] = disclosure.suppress(ready, families, min_group_size, adding_keys=adding).to_numpy()
         remaining = remaining.drop(ready.index)
-    flags.loc[themes] = _theme_flags(frame, flags, themes, min_group_size).to_numpy()
+    if themes.any():
+        flags.loc[themes] = _theme_flags(frame, flags, themes, min_group_size).to_numpy()
     return flags.reindex(cells.index)
 
 
@@ -101,8 +102,14 @@ def audit_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group_si
               if routing_question(key) and (routing_question(key), g) in hidden_pairs]
     leaks.append(pd.DataFrame([(g, key, "shown although its routing question is hidden (its base is that hidden count)")
                                for g, key in dict.fromkeys(routed)], columns=["group_id", "key", "reason"]))
-    expected = _theme_flags(frame, hidden & ~themes, themes, min_group_size)
-    exposed = frame[themes][expected.to_numpy() & ~hidden[themes].to_numpy()]
-    leaks.append(pd.DataFrame({"group_id": exposed["group_id"], "key": exposed["key"],
-                               "reason": "theme shown although one of its questions is hidden"}))
+    if themes.any():
+        expected = _theme_flags(frame, hidden & ~themes, themes, min_group_size).to_numpy(dtype=bool)
+        exposed = frame[themes].loc[expected & ~hidden[themes].to_numpy()]
+        leaks.append(pd.DataFrame({"group_id": exposed["group_id"], "key": exposed["key"],
+                                   "reason": "theme shown although one of its questions is hidden"}))
+    # The shares of one question add up to 100: one shown beside a hidden one gives it away.
+    mixed = frame.assign(hidden=hidden).groupby(["key", "group_id"])["hidden"].agg(["any", "all"])
+    mixed = mixed[mixed["any"] & ~mixed["all"]].reset_index()
+    leaks.append(pd.DataFrame({"group_id": mixed["group_id"], "key": mixed["key"],
+                               "reason": "some answers of this question shown, others hidden"}))
     return pd.concat(leaks, ignore_index=True)
