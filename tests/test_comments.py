@@ -76,6 +76,20 @@ def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
     assert not visible.str.contains("unwanted sexual comments").any()
 
 
+def test_flagged_comments_are_counted_in_no_view(loaded):
+    """Counted in hr_comment_themes but left out of hr_comments, flagged comments could be counted
+    per theme by subtracting one view from the other: they are counted in neither."""
+    settings, _, _ = loaded
+    assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_flagged_comment")["n"].iloc[0] > 0
+    listed = query(settings.warehouse_url, "SELECT source, wave, question, theme, COUNT(*) AS listed FROM hr_comments "
+                                           "GROUP BY source, wave, question, theme")
+    counted = query(settings.warehouse_url, "SELECT source, wave, question, theme, theme_comments FROM hr_comment_themes "
+                                            "WHERE unit_level = 'organisation' AND question <> '*' AND NOT suppressed")
+    both = counted.merge(listed, on=["source", "wave", "question", "theme"], how="left").fillna({"listed": 0})
+    assert len(both) > 0
+    assert (both["theme_comments"] == both["listed"]).all()
+
+
 def test_comment_groups_under_ten_are_suppressed(loaded):
     settings, _, _ = loaded
     themes = query(settings.warehouse_url, "SELECT * FROM hr_comment_themes")
