@@ -17,7 +17,7 @@ from nlp.sensitive import flag_reasons
 from nlp.taxonomy import TAXONOMY, OTHER
 from nlp.themes import assign
 from nlp.topics import discover_topics
-from pipelines import disclosure
+from pipelines import disclosure, group_families
 from warehouse.db import table
 from warehouse.load_log import lock_source
 from warehouse.org_tree import ancestor_paths, units_in_force
@@ -130,6 +130,21 @@ def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
     return grid.assign(unit_level=unit_level)
 
 
+def _families(cells: pd.DataFrame) -> pd.DataFrame:
+    """The groups' families (pipelines.group_families), per source and wave: the questions form a
+    breakdown of "all questions", and each directorate's answers to a question sit inside the
+    organisation's."""
+    groups = cells.drop_duplicates("group_id").assign(
+        breakdown=lambda g: g["question"].where(g["question"] == ALL_QUESTIONS, "question").replace(ALL_QUESTIONS, "all"),
+        group_value=lambda g: g["question"].where(g["question"] != ALL_QUESTIONS))
+    parts = []
+    for (source, wave), part in groups.groupby(["source", "wave"]):
+        links = [(unit, None) for unit in part["unit_code"].dropna().unique()]
+        found = group_families.families(part, links, top_units=set())
+        parts.append(found.assign(family_id=f"{source}|{wave}|" + found["family_id"]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["family_id", "group_id", "role"])
+
+
 def _rebuild_prevalence(connection: Connection, k: int) -> None:
     """Theme shares per source, wave and question (and all questions together), for the whole
     organisation and per directorate, protected like survey results."""
@@ -150,17 +165,7 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
     cells["group"] = cells["source"] + "|" + cells["wave"] + "|" + cells["question"]
     cells["group_id"] = cells["group"] + "#" + cells["unit_code"].fillna("*")
     cells = cells.rename(columns={"comments": "respondents"}).assign(measure=cells["theme"])
-    # Two kinds of family a hidden cell could be worked out from: a question's directorates
-    # inside the organisation, and the questions inside "all questions".
-    organisation = cells["unit_level"] == "organisation"
-    per_question = organisation & (cells["question"] != ALL_QUESTIONS)
-    all_questions = cells["source"] + "|" + cells["wave"] + "|" + ALL_QUESTIONS
-    families = pd.concat([
-        pd.DataFrame({"family_id": cells.loc[per_question, "group"], "group_id": cells.loc[per_question, "group_id"], "role": "parent"}),
-        pd.DataFrame({"family_id": cells.loc[~organisation, "group"], "group_id": cells.loc[~organisation, "group_id"], "role": "child"}),
-        pd.DataFrame({"family_id": all_questions[organisation & ~per_question], "group_id": cells.loc[organisation & ~per_question, "group_id"], "role": "parent"}),
-        pd.DataFrame({"family_id": all_questions[per_question], "group_id": cells.loc[per_question, "group_id"], "role": "child"}),
-    ]).drop_duplicates()
+    families = _families(cells)
     cells["value"] = 100.0 * cells["theme_comments"] / cells["respondents"]
     # Each comment has one theme: a group's theme shares add up to 100, one linked table.
     cells["suppressed"] = disclosure.suppress(cells.assign(key="theme share"), families, k,

@@ -197,11 +197,13 @@ class LinkedTable:
 
     def _fixed_cells(self, component: Component) -> np.ndarray:
         """Hidden group cells fixed exactly (a hidden cell must protect something, and a fixed one
-        cannot), and small remainders fixed exactly."""
+        cannot), and small remainders fixed exactly; cells of nobody aside."""
         signature = tuple(component.cells)
         if signature not in self._fixed_cache:
             cells = component.cells
-            self._fixed_cache[signature] = cells[component.fixed() & (self.is_group[cells] | self.needs_protection[cells])]
+            # A cell of nobody (no leavers in a team this quarter) has nothing to disclose.
+            matters = (self.is_group[cells] | self.needs_protection[cells]) & (self.n[cells] > 0)
+            self._fixed_cache[signature] = cells[component.fixed() & matters]
         return self._fixed_cache[signature]
 
     def _narrow_cells(self, component: Component) -> list[tuple[int, None, str, int]]:

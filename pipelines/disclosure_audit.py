@@ -15,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pipelines import group_families
 from pipelines.survey_disclosure import audit_survey_cells
 from warehouse import waves
 from warehouse.db import table
@@ -68,7 +69,8 @@ def audit_wave(connection: Connection, wave_id: int, min_group_size: int) -> pd.
     groups["group_id"] = range(len(groups))
     cells = cells.merge(groups, on=GROUP)
     units = units_in_force(connection, _org_chart_date(wave))
-    findings = audit_survey_cells(cells, families_of(groups, units), min_group_size, hidden)
+    families = group_families.families(groups, *group_families.links_of(units))
+    findings = audit_survey_cells(cells, families, min_group_size, hidden)
     findings = findings.merge(groups, on="group_id").drop(columns="group_id")
     small_shown = cells[~hidden & (cells["respondents"] < min_group_size)]
     counted = cells[hidden & cells["published_count"].notna()]
@@ -90,30 +92,6 @@ def _org_chart_date(wave):
     from pipelines.sources.pulse import fieldwork_start
 
     return org_tree_date(wave.survey_year) if wave.source == "people_survey" else fieldwork_start(wave.wave)
-
-
-def families_of(groups: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """The relations between published groups, from their columns and the org chart: a unit is its
-    sub-units plus direct members; a unit is one breakdown's groups plus not stated; an
-    organisation-wide group is the same group in each directorate plus the rest."""
-    parent_of = dict(zip(units["unit_code"], units["parent_code"]))
-    top = set(units.loc[units["level"] == "organisation", "unit_code"])
-    index = {tuple(r): g for r, g in zip(groups[GROUP].itertuples(index=False, name=None), groups["group_id"])}
-    organisation = index.get(("", "all", ""))
-    rows = []
-    for (unit, breakdown, value), group in index.items():
-        if breakdown == "all" and unit:
-            parent = parent_of.get(unit)
-            parent_group = organisation if parent in top or parent is None else index.get((parent, "all", ""))
-            rows.append((f"unit:{parent}", parent_group, group))
-        elif breakdown != "all":
-            rows.append((f"bd:{unit}:{breakdown}", index.get((unit, "all", "")), group))
-            if unit:
-                rows.append((f"cross:{breakdown}:{value}", index.get(("", breakdown, value)), group))
-    linked = [(family, parent, child) for family, parent, child in rows if parent is not None]
-    return pd.DataFrame(
-        [(f, p, "parent") for f, p, _ in linked] + [(f, c, "child") for f, _, c in linked],
-        columns=["family_id", "group_id", "role"]).drop_duplicates()
 
 
 def audit_current_waves(connection: Connection, min_group_size: int, wave: str | None = None,

@@ -4,7 +4,7 @@ Every record carries its own chain of units (top unit first) from the org-unit t
 the record's date, so a leaver whose team has since moved still counts against the command and
 directorate it left from. Groups: the whole organisation, every unit on the record's chain, and
 each breakdown's groups for the organisation and for directorates (the top unit's children).
-Families (for complementary suppression) link each shown parent to the groups that partition it.
+Families (for disclosure control) come from pipelines.group_families, as for every published table.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from pipelines import group_families
 from warehouse.org_tree import ancestor_paths
 
 ORGANISATION = "organisation"
@@ -47,7 +48,7 @@ def _key(unit: str | None, breakdown: str, value: str | None) -> str:
 
 def memberships(records: pd.DataFrame, history: OrgHistory, date_column: str,
                 breakdowns: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(record, group) pairs and the groups' families.
+    """(record, group) pairs and the groups' families (pipelines.group_families).
 
     records: a `unit_code` column, `date_column`, and one column per breakdown (blank = unknown).
     Returns `members` (record, group_key, unit_code, unit_level, breakdown, group_value) and
@@ -55,16 +56,14 @@ def memberships(records: pd.DataFrame, history: OrgHistory, date_column: str,
     """
     level_of = history.level_of()
     member_rows: list[tuple] = []
-    family_rows: set[tuple] = set()
+    links: set[tuple] = set()
     for record, unit, date, *values in records[["unit_code", date_column, *breakdowns]].itertuples(name=None):
         path = history.paths_on(pd.Timestamp(date).date()).get(unit, [unit])
         chain = [None] + path[1:]  # the top unit is reported as the whole organisation
         for depth, code in enumerate(chain):
             member_rows.append((record, _key(code, "all", None), code, level_of.get(code, ORGANISATION) if code else ORGANISATION, "all", None))
             if depth:
-                family = f"unit:{chain[depth - 1] or '*'}"
-                family_rows.add((family, _key(chain[depth - 1], "all", None), "parent"))
-                family_rows.add((family, _key(code, "all", None), "child"))
+                links.add((code, chain[depth - 1]))
         for breakdown, value in zip(breakdowns, values):
             if value is None or pd.isna(value) or str(value) == "":
                 continue
@@ -72,13 +71,7 @@ def memberships(records: pd.DataFrame, history: OrgHistory, date_column: str,
             for code in chain[:2]:
                 member_rows.append((record, _key(code, breakdown, value), code,
                                     level_of.get(code, ORGANISATION) if code else ORGANISATION, breakdown, value))
-                family = f"bd:{code or '*'}:{breakdown}"
-                family_rows.add((family, _key(code, "all", None), "parent"))
-                family_rows.add((family, _key(code, breakdown, value), "child"))
-            if len(chain) > 1:
-                family = f"cross:{breakdown}:{value}"
-                family_rows.add((family, _key(None, breakdown, value), "parent"))
-                family_rows.add((family, _key(chain[1], breakdown, value), "child"))
     members = pd.DataFrame(member_rows, columns=["record", "group_key", "unit_code", "unit_level", "breakdown", "group_value"])
-    families = pd.DataFrame(sorted(family_rows, key=str), columns=["family_key", "group_key", "role"])
-    return members, families
+    groups = members.drop_duplicates("group_key").rename(columns={"group_key": "group_id"})
+    families = group_families.families(groups, sorted(links, key=str), top_units=set())
+    return members, families.rename(columns={"family_id": "family_key", "group_id": "group_key"})

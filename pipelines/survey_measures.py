@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pipelines import contract, measure_catalogue, reference
+from pipelines import contract, group_families, measure_catalogue, reference
 from warehouse.org_tree import ancestor_paths
 
 ORGANISATION = "organisation"
@@ -83,26 +83,22 @@ def reporting_groups(responses: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.D
     depth = int(respondent_paths.map(len).max())
     groups: list[dict] = []
     rows: list[np.ndarray] = []
-    family_rows: list[tuple] = []
     index_of: dict[tuple, int] = {}
 
-    def group_id(key: tuple, record: dict, members: np.ndarray) -> int:
+    def add_group(key: tuple, record: dict, members: np.ndarray) -> None:
         if key not in index_of:
             index_of[key] = len(groups)
             groups.append(record)
             rows.append(members)
-        return index_of[key]
 
     everyone = np.arange(len(responses))
-    org = group_id(("org",), {"unit_code": None, "unit_level": ORGANISATION, "breakdown": "all", "group_value": None}, everyone)
+    add_group(("org",), {"unit_code": None, "unit_level": ORGANISATION, "breakdown": "all", "group_value": None}, everyone)
     at_depth = [np.array([p[k] if len(p) > k else "" for p in respondent_paths], dtype=object) for k in range(depth)]
     for k in range(1, depth):
         for unit in pd.unique(at_depth[k][at_depth[k] != ""]):
             members = np.flatnonzero(at_depth[k] == unit)
-            gid = group_id(("unit", unit), {"unit_code": unit, "unit_level": level_of[unit], "breakdown": "all",
-                                            "group_value": None}, members)
-            parent = org if k == 1 else index_of[("unit", paths[unit][k - 1])]
-            family_rows.append((f"unit:{paths[unit][k - 1] if k > 1 else '*'}", parent, gid))
+            add_group(("unit", unit), {"unit_code": unit, "unit_level": level_of[unit], "breakdown": "all",
+                                       "group_value": None}, members)
 
     directorates = at_depth[1] if depth > 1 else np.full(len(responses), "", dtype=object)
     for breakdown in contract.REPORTED_BREAKDOWNS:
@@ -114,16 +110,13 @@ def reporting_groups(responses: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.D
         values = column.astype("string").fillna("").to_numpy()
         for value in sorted(set(values) - {""}):
             in_group = values == value
-            org_gid = group_id(("bd", None, breakdown, value), {"unit_code": None, "unit_level": ORGANISATION,
-                                "breakdown": breakdown, "group_value": value}, np.flatnonzero(in_group))
-            family_rows.append((f"bd:*:{breakdown}", org, org_gid))
+            add_group(("bd", None, breakdown, value), {"unit_code": None, "unit_level": ORGANISATION,
+                      "breakdown": breakdown, "group_value": value}, np.flatnonzero(in_group))
             for directorate in pd.unique(directorates[in_group & (directorates != "")]):
                 members = np.flatnonzero(in_group & (directorates == directorate))
-                gid = group_id(("bd", directorate, breakdown, value), {
+                add_group(("bd", directorate, breakdown, value), {
                     "unit_code": directorate, "unit_level": level_of[directorate], "breakdown": breakdown,
                     "group_value": value}, members)
-                family_rows.append((f"bd:{directorate}:{breakdown}", index_of[("unit", directorate)], gid))
-                family_rows.append((f"cross:{breakdown}:{value}", org_gid, gid))
 
     group_table = pd.DataFrame(groups)
     group_table["group_id"] = range(len(group_table))
@@ -134,11 +127,7 @@ def reporting_groups(responses: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.D
         (np.ones(sum(lengths), dtype=np.float64), (np.repeat(np.arange(len(rows)), lengths), np.concatenate(rows))),
         shape=(len(rows), len(responses)),
     )
-    families = pd.DataFrame(
-        [(fid, parent, "parent") for fid, parent, _ in family_rows] + [(fid, child, "child") for fid, _, child in family_rows],
-        columns=["family_id", "group_id", "role"],
-    ).drop_duplicates()
-    return group_table, membership, families
+    return group_table, membership, group_families.families(group_table, *group_families.links_of(units))
 
 
 def group_label(breakdown: str, value: str | None) -> str | None:
