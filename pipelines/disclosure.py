@@ -23,9 +23,12 @@ must share one pattern (the splits of one question, whose shares add up to 100) 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
 from pipelines.disclosure_intervals import Component, achievable_width, required_width
@@ -148,6 +151,8 @@ class LinkedTable:
         self.is_group = np.arange(len(self.n)) < len(self.groups)
         self.root = int(np.argmax(self.n[:len(self.groups)]))
         self._fixed_cache: dict[tuple, np.ndarray] = {}
+        self._seen = (self.numerators.copy(), self.numerators.copy())
+        self._components_of: tuple[bytes | None, list[Component]] = (None, [])
         self._narrow_cache: dict[tuple, list] = {}
 
     def protect(self) -> np.ndarray:
@@ -245,68 +250,74 @@ class LinkedTable:
                     wanted[row, split] = min(wanted[row, split], possible)
         return wanted * n[:, None]
 
+    @cached_property
+    def incidence(self) -> sparse.csr_matrix:
+        """Equations x cells: +1 for a family's parent, -1 for its children and remainder."""
+        rows = [f for f, terms in enumerate(self.equations) for _ in terms]
+        cols = [c for terms in self.equations for c, _ in terms]
+        values = [v for terms in self.equations for _, v in terms]
+        return sparse.csr_matrix((values, (rows, cols)), shape=(len(self.equations), len(self.n)))
+
     def components(self) -> list[Component]:
-        """Hidden cells grouped by the equations that link them (union-find)."""
+        """Hidden cells grouped into the connected parts of the equations that link them."""
+        pattern = self.hidden.tobytes()
+        if self._components_of[0] != pattern:  # the pattern changed since they were last found
+            self._components_of = (pattern, self._find_components())
+        return self._components_of[1]
+
+    def _find_components(self) -> list[Component]:
         hidden = np.flatnonzero(self.hidden)
-        parent = {int(c): int(c) for c in hidden}
-
-        def root(c: int) -> int:
-            while parent[c] != c:
-                parent[c] = parent[parent[c]]
-                c = parent[c]
-            return c
-
-        linked = [terms for terms in self.equations if any(self.hidden[c] for c, _ in terms)]
-        for terms in linked:
-            cells = [c for c, _ in terms if self.hidden[c]]
-            for c in cells[1:]:
-                parent[root(c)] = root(cells[0])
-        members: dict[int, list[int]] = defaultdict(list)
-        for c in hidden:
-            members[root(int(c))].append(int(c))
-        by_root: dict[int, list[list[tuple[int, float]]]] = defaultdict(list)
-        for terms in linked:
-            by_root[root(next(c for c, _ in terms if self.hidden[c]))].append(terms)
+        if hidden.size == 0:
+            return []
+        on_hidden = self.incidence[:, hidden]
+        equations = np.flatnonzero(on_hidden.getnnz(axis=1))
+        on_hidden = on_hidden[equations]
+        adjacency = (abs(on_hidden).T @ abs(on_hidden)).tocsr()
+        count, labels = connected_components(adjacency, directed=False)
+        equation_label = labels[on_hidden.indices[on_hidden.indptr[:-1]]]  # via each equation's first hidden cell
+        shown = np.flatnonzero(~self.hidden)
+        constants_all = -(self.incidence[equations][:, shown] @ self.numerators[shown])
+        dense = on_hidden.toarray()
         result = []
-        for r, cells in members.items():
-            local = {c: i for i, c in enumerate(cells)}
-            eqs = np.zeros((len(by_root[r]), len(cells)))
-            constants = np.zeros((len(by_root[r]), len(self.splits)))
-            for row, terms in enumerate(by_root[r]):
-                for c, coefficient in terms:
-                    if self.hidden[c]:
-                        eqs[row, local[c]] = coefficient
-                    else:
-                        constants[row] -= coefficient * self.numerators[c]
-            cells_array = np.array(cells)
-            result.append(Component(cells_array, eqs, constants, self.value_range * self.n[cells_array],
-                                    self.numerators[cells_array], self.adding))
+        for label in range(count):
+            members = np.flatnonzero(labels == label)
+            rows = np.flatnonzero(equation_label == label)
+            cells = hidden[members]
+            result.append(Component(cells, dense[np.ix_(rows, members)], constants_all[rows],
+                                    self.value_range * self.n[cells], self.numerators[cells], self.adding,
+                                    seen=self._seen))
         return result
 
     # -- choosing a complement -------------------------------------------------------------------
     def _complement_for(self, cell: int, only_family: int | None, split: int | None,
                         exclude: set[int] = frozenset()) -> int | None:
-        """The shown group cell to hide next to protect `cell`: in one of its families, a child
-        before a parent; for an interval too narrow, one that can move the other way in that split;
-        one that would not be left alone in another family (else it would need complements of its
-        own); then the smallest. The organisation's own figure comes last of all.
-        Where all of those are hidden already, the same among the families of the hidden cells
-        linked to it, nearest first."""
-        # The whole table's total (the organisation) is hidden only when nothing else helps.
+        """The shown group cell to hide next to protect `cell`.
+
+        A child of one of its families before any parent: hiding a unit's or a group's total
+        leaves it alone in each of its own breakdowns, each of which then needs a complement, and
+        so on up the tree. Among children: for an interval too narrow, one that can move the other
+        way in that split; one that would not be left alone in another family; then the smallest.
+        Where the cell's families have no shown child, the families of the hidden cells linked to
+        it are tried, nearest first; parents only when no child anywhere would do, and the
+        organisation's own figure last of all."""
         exclude = set(exclude) | {self.root}
-        if only_family is not None:
-            choice = self._best_shown([only_family], split, exclude, cell)
-            return choice if choice is not None else self._root_if_shown()
+        families_to_try = [[only_family]] if only_family is not None else list(self._linked_families(cell))
+        for parents_allowed in (False, True):
+            for families in families_to_try:
+                choice = self._best_shown(families, split, exclude, cell, parents_allowed)
+                if choice is not None:
+                    return choice
+        return self._root_if_shown()
+
+    def _linked_families(self, cell: int):
+        """The cell's families, then those of the hidden cells they link it to, and so on."""
         seen, frontier = {cell}, [cell]
         while frontier:
             families = sorted({f for c in frontier for f in self.family_of[c]})
-            choice = self._best_shown(families, split, exclude, cell)
-            if choice is not None:
-                return choice
+            yield families
             linked = {c for f in families for c, _ in self.equations[f] if self.hidden[c]} - seen
             seen |= linked
             frontier = sorted(linked)
-        return self._root_if_shown()
 
     def _root_if_shown(self) -> int | None:
         return None if self.hidden[self.root] else self.root
@@ -318,11 +329,11 @@ class LinkedTable:
                    and not any(self.hidden[c] for c, _ in self.equations[f] if c != cell))
 
     def _best_shown(self, families: list[int], split: int | None, exclude: set[int],
-                    protected: int | None = None) -> int | None:
+                    protected: int | None = None, parents_allowed: bool = True) -> int | None:
         best, best_key = None, None
         for family in families:
             for rank, (c, _) in enumerate(self.equations[family]):
-                if self.hidden[c] or not self.is_group[c] or c in exclude:
+                if self.hidden[c] or not self.is_group[c] or c in exclude or (rank == 0 and not parents_allowed):
                     continue
                 lonely = self._families_left_alone(c, family)
                 if split is None:

@@ -37,6 +37,9 @@ class Component:
     upper: np.ndarray  # per cell: the largest numerator (value range top x n)
     numerators: np.ndarray  # (cells x splits)
     splits_add_up: bool  # the splits' numerators add up to `upper` in every cell
+    # The widest values each of the caller's cells has been seen to take at feasible points, shared
+    # across components: a point feasible for fewer hidden cells stays feasible when more are hidden.
+    seen: tuple[np.ndarray, np.ndarray] | None = None
 
     @cached_property
     def row_space(self) -> np.ndarray:
@@ -101,8 +104,12 @@ class _IntervalSolver:
     def __init__(self, component: Component):
         self.component = component
         self.models: dict[int, highspy.Highs] = {}
-        self.seen_low = component.numerators.copy()
-        self.seen_high = component.numerators.copy()
+        if component.seen is None:
+            self.seen_low, self.seen_high = component.numerators.copy(), component.numerators.copy()
+            self.rows = np.arange(len(component.cells))
+        else:
+            self.seen_low, self.seen_high = component.seen
+            self.rows = component.cells
 
     def reaches(self, position: int, split: int, needed: float) -> bool:
         if self._seen(position, split) >= needed:
@@ -125,7 +132,8 @@ class _IntervalSolver:
         return self._seen(position, split)
 
     def _seen(self, position: int, split: int) -> float:
-        return float(self.seen_high[position, split] - self.seen_low[position, split])
+        row = self.rows[position]
+        return float(self.seen_high[row, split] - self.seen_low[row, split])
 
     def _solve(self, position: int, split: int, sense) -> bool:
         adding = self.component.splits_add_up
@@ -144,8 +152,8 @@ class _IntervalSolver:
         if not optimal:
             return False  # no movement can be shown: treat as fixed
         columns = slice(None) if adding else slice(split, split + 1)
-        self.seen_low[:, columns] = np.minimum(self.seen_low[:, columns], values)
-        self.seen_high[:, columns] = np.maximum(self.seen_high[:, columns], values)
+        self.seen_low[self.rows, columns] = np.minimum(self.seen_low[self.rows, columns], values)
+        self.seen_high[self.rows, columns] = np.maximum(self.seen_high[self.rows, columns], values)
         return True
 
     def _build(self, split: int | None) -> highspy.Highs:
