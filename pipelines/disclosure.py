@@ -251,12 +251,13 @@ class LinkedTable:
         return wanted * n[:, None]
 
     @cached_property
-    def incidence(self) -> sparse.csr_matrix:
-        """Equations x cells: +1 for a family's parent, -1 for its children and remainder."""
-        rows = [f for f, terms in enumerate(self.equations) for _ in terms]
-        cols = [c for terms in self.equations for c, _ in terms]
-        values = [v for terms in self.equations for _, v in terms]
-        return sparse.csr_matrix((values, (rows, cols)), shape=(len(self.equations), len(self.n)))
+    def _terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The equations as coordinate arrays: equation, cell, coefficient (+1 for a family's
+        parent, -1 for its children and remainder)."""
+        rows = np.array([f for f, terms in enumerate(self.equations) for _ in terms], dtype=np.int64)
+        cols = np.array([c for terms in self.equations for c, _ in terms], dtype=np.int64)
+        values = np.array([v for terms in self.equations for _, v in terms], dtype=float)
+        return rows, cols, values
 
     def components(self) -> list[Component]:
         """Hidden cells grouped into the connected parts of the equations that link them."""
@@ -266,26 +267,35 @@ class LinkedTable:
         return self._components_of[1]
 
     def _find_components(self) -> list[Component]:
+        rows, cols, values = self._terms
+        on_hidden = self.hidden[cols]
         hidden = np.flatnonzero(self.hidden)
         if hidden.size == 0:
             return []
-        on_hidden = self.incidence[:, hidden]
-        equations = np.flatnonzero(on_hidden.getnnz(axis=1))
-        on_hidden = on_hidden[equations]
-        adjacency = (abs(on_hidden).T @ abs(on_hidden)).tocsr()
-        count, labels = connected_components(adjacency, directed=False)
-        equation_label = labels[on_hidden.indices[on_hidden.indptr[:-1]]]  # via each equation's first hidden cell
-        shown = np.flatnonzero(~self.hidden)
-        constants_all = -(self.incidence[equations][:, shown] @ self.numerators[shown])
-        dense = on_hidden.toarray()
+        # Equations and hidden cells as one graph: a cell is joined to every equation it is in.
+        n_equations = len(self.equations)
+        graph = sparse.coo_matrix((np.ones(on_hidden.sum()), (rows[on_hidden], n_equations + cols[on_hidden])),
+                                  shape=(n_equations + len(self.n),) * 2).tocsr()
+        _, labels = connected_components(graph, directed=False)
+        constants = np.zeros((n_equations, len(self.splits)))
+        shown_terms = ~on_hidden
+        np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
+        cell_label = labels[n_equations + hidden]
+        term_rows, term_cols, term_values = rows[on_hidden], cols[on_hidden], values[on_hidden]
+        term_label = labels[n_equations + term_cols]
         result = []
-        for label in range(count):
-            members = np.flatnonzero(labels == label)
-            rows = np.flatnonzero(equation_label == label)
-            cells = hidden[members]
-            result.append(Component(cells, dense[np.ix_(rows, members)], constants_all[rows],
-                                    self.value_range * self.n[cells], self.numerators[cells], self.adding,
-                                    seen=self._seen))
+        for label in np.unique(cell_label):
+            cells = hidden[cell_label == label]
+            mine = term_label == label
+            equations = np.unique(term_rows[mine])
+            local_cell = np.full(len(self.n), -1)
+            local_cell[cells] = np.arange(len(cells))
+            local_equation = np.full(n_equations, -1)
+            local_equation[equations] = np.arange(len(equations))
+            matrix = np.zeros((len(equations), len(cells)))
+            np.add.at(matrix, (local_equation[term_rows[mine]], local_cell[term_cols[mine]]), term_values[mine])
+            result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
+                                    self.numerators[cells], self.adding, seen=self._seen))
         return result
 
     # -- choosing a complement -------------------------------------------------------------------
