@@ -38,6 +38,13 @@ def in_landing_directory(settings: Settings, path: Path) -> bool:
     return entry.is_relative_to(Path(os.path.abspath(settings.landing_dir)))
 
 
+def escapes_landing_directory(settings: Settings, path: Path) -> bool:
+    """Whether an entry under the landing directory really lies elsewhere (through a linked directory)."""
+    real_parent = Path(os.path.realpath(Path(os.path.abspath(path)).parent))
+    return in_landing_directory(settings, path) and not real_parent.is_relative_to(
+        Path(os.path.realpath(settings.landing_dir)))
+
+
 def checked_entry(settings: Settings, path: Path) -> os.stat_result:
     """The entry's own status if the pipeline may read it; FileRejected otherwise."""
     try:
@@ -50,10 +57,8 @@ def checked_entry(settings: Settings, path: Path) -> os.stat_result:
     if not stat.S_ISREG(info.st_mode):
         raise FileRejected(path.name, [Problem(
             "regular_file", "this is not a regular file (a directory, device, pipe or socket); it was not read")])
-    if in_landing_directory(settings, path):
-        real = Path(os.path.realpath(path))
-        if not real.is_relative_to(Path(os.path.realpath(settings.landing_dir))):
-            raise FileRejected(path.name, [Problem(
+    if escapes_landing_directory(settings, path):
+        raise FileRejected(path.name, [Problem(
                 "inside_landing_directory", "this file lies outside the landing directory (reached through a link); "
                 "it was not read")])
     return info

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.landing_csv import open_regular
-from pipelines.landing_entry import in_landing_directory, shortened
+from pipelines.landing_entry import escapes_landing_directory, in_landing_directory, shortened
 
 REPORT_SUFFIX = ".report.json"
 STAMP = re.compile(r"^\d{8}T\d{6}Z-")
@@ -46,6 +46,8 @@ def quarantine_file(settings: Settings, source: str, path: Path, report_path: st
     target_dir = settings.quarantine_dir / source
     target_dir.mkdir(parents=True, exist_ok=True)
     target = _free_target(target_dir, f"{stamp}-{shortened(path.name)}")
+    if escapes_landing_directory(settings, path):  # not ours to move, and never to be read
+        return None
     if in_landing_directory(settings, path):
         try:
             os.rename(path, target)
