@@ -110,12 +110,13 @@ def _rename(column: str, new: str):
 def mutations(source: str) -> dict:
     """mutation name -> (edit, rule, column or None, first spreadsheet row or None)."""
     key, date, long = COLUMNS[source]["key"], COLUMNS[source]["date"], COLUMNS[source]["long"]
+    first_column = (SAMPLES / SAMPLE[source]).read_text(encoding="utf-8").split(",", 1)[0]
     cases = {
         "identifier or code over the stored length": (_set(key, 2, "K" * 70), "max_length", key, 4),
         "huge field (over the csv module's 131,072)": (
             _set(long, 0, "y" * 200_000), "text_length" if long.startswith("text_") else "max_length", long, 2),
-        "NUL byte after the first 64 KiB": (_late_nul, "no_nul_bytes", key, None),
-        "Latin-1 byte in row 4": (_latin1_in_row(4), "file_is_utf8", key, 4),
+        "NUL byte after the first 64 KiB": (_late_nul, "no_nul_bytes", first_column, None),
+        "Latin-1 byte in row 4": (_latin1_in_row(4), "file_is_utf8", first_column, 4),
         "UTF-16 file": (_utf16, "file_is_utf8", None, None),
         "blank line before the broken row": (_blank_line_then(_set(key, 2, "K" * 70)), "max_length", key, 5),
     }
@@ -235,7 +236,7 @@ def test_a_database_error_fails_the_file_alone_without_leaking_its_rows(referenc
     real_load = stay.SOURCE.load
 
     def insert_a_refused_row(connection, frame, load_id):
-        if frame["interview_id"].iloc[0] != "I0000":
+        if frame["interview_id"].iloc[0] != "ST0000":
             return real_load(connection, frame, load_id)
         # A NULL in a NOT NULL column, with personal data among the parameters.
         connection.execute(sa.text("INSERT INTO raw_stay_interview (interview_id, load_id, interview_date, unit_code, "
@@ -250,7 +251,7 @@ def test_a_database_error_fails_the_file_alone_without_leaking_its_rows(referenc
     shutil.copy(SAMPLES / SAMPLE["stay_interviews"], failing)
     good = landing / "b_second.csv"
     frame = pd.read_csv(SAMPLES / SAMPLE["stay_interviews"], dtype=str, keep_default_na=False)
-    frame["interview_id"] = frame["interview_id"].str.replace("I", "J")
+    frame["interview_id"] = frame["interview_id"].str.replace("ST", "SU")
     frame.to_csv(good, index=False)
     capsys.readouterr()
 
