@@ -325,3 +325,11 @@ def test_a_file_name_of_240_characters_is_judged_like_any_other(reference, capsy
     assert not long_name.exists()
     quarantined, = [p for p in (reference.quarantine_dir / "pulse").iterdir() if p.suffix == ".csv"]
     assert len(os.fsencode(quarantined.name + ".report.json")) <= 255
+
+
+def test_a_warehouse_that_cannot_be_reached_is_a_failure_not_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CULTURE_WAREHOUSE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
+    monkeypatch.setenv("CULTURE_VAR_DIR", str(tmp_path / "var"))
+    assert run_cli("ingest", "pulse", SAMPLES / SAMPLE["pulse"]) == 3
+    err = capsys.readouterr().err
+    assert "error: the pipeline failed:" in err and "OperationalError" in err and "Traceback" not in err

@@ -73,6 +73,7 @@ def test_a_failure_after_loading_shows_nothing_and_the_rerun_finishes_the_job(re
     monkeypatch.undo()
     outcome, = flow.ingest(ready, "people_survey", [str(SURVEY)])
     assert outcome.status == "loaded"
+    assert (outcome.rows, outcome.wave) == (300, "2024"), "a resumed load still knows its rows and wave"
     assert query(ready.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_response")["n"].iloc[0] == 300
     waves = query(ready.warehouse_url, "SELECT status, COUNT(*) AS n FROM survey_wave GROUP BY status")
     assert dict(zip(waves["status"], waves["n"])) == {"current": 1}

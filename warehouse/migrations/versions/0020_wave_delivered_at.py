@@ -12,12 +12,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both backends (SQLite 3.35+ drops columns in place): a batch "copy and
+# move" of survey_wave would break the hr_* views and foreign keys that refer to it.
 def upgrade() -> None:
-    # batch mode: SQLite cannot alter tables in place.
-    with op.batch_alter_table("survey_wave") as batch:
-        batch.add_column(sa.Column("delivered_at", sa.DateTime(timezone=True)))
+    op.add_column("survey_wave", sa.Column("delivered_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("survey_wave") as batch:
-        batch.drop_column("delivered_at")
+    op.drop_column("survey_wave", "delivered_at")
