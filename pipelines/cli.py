@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from pipelines.config import ConfigError, load_settings
 from pipelines.sources import SOURCE_NAMES
+
+# Exit codes (documented in the README).
+EXIT_OK = 0  # every file loaded, or unchanged
+EXIT_REJECTED = 1  # at least one file broke its contract (and was quarantined); the others loaded
+EXIT_USAGE = 2  # bad arguments or configuration; nothing was done
+EXIT_FAILED = 3  # the pipeline failed: a fault of ours, not of the files (see the failed files' reports)
 
 
 def _say(message: str) -> None:
@@ -47,10 +54,11 @@ def cmd_ingest(args) -> int:
     settings = load_settings()
     flow.initialise_warehouse(settings)
     paths = [str(Path(p)) for p in args.paths]
-    missing = [p for p in paths if not Path(p).is_file()]
+    # lexists: a link or device is not "missing"; validation rejects it without reading it.
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         _say(f"error: no such file: {', '.join(missing)}")
-        return 2
+        return EXIT_USAGE
     outcomes = flow.ingest(settings, args.source, paths, progress=(lambda _m: None) if args.json else _say)
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], indent=2))
@@ -60,17 +68,20 @@ def cmd_ingest(args) -> int:
 
 
 def _exit_code(outcomes) -> int:
-    """1 when any file was rejected or its results withheld by the disclosure audit."""
-    return 1 if any(o.status in ("rejected", "withheld") for o in outcomes) else 0
+    # A wave withheld by the disclosure audit is a fault of ours, not of the file.
+    if any(o.status in ("failed", "withheld") for o in outcomes):
+        return EXIT_FAILED
+    return EXIT_REJECTED if any(o.status == "rejected" for o in outcomes) else EXIT_OK
 
 
 def _print_outcomes(outcomes) -> None:
     for outcome in outcomes:
-        detail = f"{outcome.status}: {outcome.message}" if outcome.status in ("rejected", "withheld") else outcome.status
-        if outcome.status == "loaded":
-            detail += f" ({outcome.rows} rows, wave {outcome.wave})"
+        failed = outcome.status in ("rejected", "failed")
+        detail = f"{outcome.status}: {outcome.message}" if failed or outcome.status == "withheld" else outcome.status
+        if outcome.status == "loaded" and outcome.rows is not None:
+            detail += f" ({outcome.rows} rows{f', wave {outcome.wave}' if outcome.wave else ''})"
         _say(f"{outcome.file_name}: {detail}")
-        if outcome.status == "rejected":
+        if failed:
             for problem in outcome.problems[1:6]:
                 _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
             _say(f"    report: {outcome.report_path}")
@@ -95,9 +106,9 @@ def cmd_quarantine_retry(args) -> int:
 
     settings = load_settings()
     flow.initialise_warehouse(settings)
-    source, landed = release_for_retry(settings, args.file)
-    _say(f"moved back to {landed}; ingesting")
-    outcomes = flow.ingest(settings, source, [str(landed)], progress=_say)
+    retry = release_for_retry(settings, args.file, args.replacement)
+    _say(f"{retry.description}, landed as {retry.landed}")
+    outcomes = flow.ingest(settings, retry.source, [str(retry.landed)], progress=_say)
     _print_outcomes(outcomes)
     return _exit_code(outcomes)
 
@@ -255,7 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine_commands = quarantine.add_subparsers(dest="quarantine_command", required=True)
     quarantine_commands.add_parser("list", help="list quarantined files and why").set_defaults(run=cmd_quarantine_list)
     retry = quarantine_commands.add_parser("retry", help="move a fixed file back to landing and ingest it now")
-    retry.add_argument("file", metavar="FILE", help="quarantined file name or path (see `culture quarantine list`)")
+    retry.add_argument("file", metavar="FILE", help="quarantined file name or path (see `culture quarantine list`); "
+                       "without --replacement, the quarantined copy (fixed in place) is ingested")
+    retry.add_argument("--replacement", metavar="PATH",
+                       help="ingest this fixed file in place of the quarantined one (which is then discarded)")
     retry.set_defaults(run=cmd_quarantine_retry)
 
     audit = commands.add_parser("audit", help="check published figures")
@@ -304,15 +318,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.faults import PipelineFault, describe_fault
+
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except PipelineFault as error:
+        print(f"error: the pipeline failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 - no traceback: its text could quote rows of a file
+        if os.environ.get("CULTURE_DEBUG") == "1":
+            raise
+        print(f"error: the pipeline failed: {describe_fault(f'running `culture {args.command}`', error)} "
+              "(set CULTURE_DEBUG=1 to see the full error, which may contain data)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

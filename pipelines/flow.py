@@ -6,7 +6,8 @@ from typing import Callable
 
 from pipelines.config import Settings
 from pipelines.disclosure_audit import DisclosureAuditFailed
-from pipelines.ingest import FileOutcome, load_file, validate_file
+from pipelines.faults import PipelineFault, describe_fault
+from pipelines.ingest import FINAL_FAILURES, FileOutcome, conclude_failed, load_file, validate_file
 from pipelines.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.survey_results import compute_wave_results, publish_wave
 from warehouse import roles
@@ -31,12 +32,17 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
 
 
 def find_landed_files(settings: Settings, source: str) -> list[str]:
-    """CSV files waiting in the source's landing directory, oldest delivery first."""
+    """Entries named *.csv waiting in the source's landing directory, oldest delivery first.
+
+    Links, devices and the like are listed too (judged by the entry itself, never followed), so
+    that validation rejects and quarantines them rather than leaving them there unexplained.
+    """
     folder = settings.landing_dir / source
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"]
-    return [str(p) for p in sorted(files, key=lambda p: (p.stat().st_mtime, p.name))]
+    entries = [p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")]
+    entries = [p for p in entries if p.is_symlink() or not p.is_dir()]
+    return [str(p) for p in sorted(entries, key=lambda p: (p.lstat().st_mtime, p.name))]
 
 
 def validate_files(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[dict]:
@@ -54,18 +60,33 @@ def load_files(settings: Settings, outcomes: list[dict], progress: Progress = _q
         outcome = load_file(settings, FileOutcome.from_dict(data))
         if outcome.status in ("loaded", "staged"):
             progress(f"loaded {outcome.file_name}: {outcome.rows} rows, wave {outcome.wave}")
+        elif outcome.status in FINAL_FAILURES:
+            progress(f"{outcome.status} {outcome.file_name}: {outcome.message}")
         loaded.append(outcome.as_dict())
     return loaded
 
 
+def _failed(settings: Settings, data: dict, stage: str, error: Exception, progress: Progress) -> dict:
+    outcome = conclude_failed(settings, FileOutcome.from_dict(data), stage, error)
+    progress(f"failed {outcome.file_name}: {outcome.message}")
+    return outcome.as_dict()
+
+
 def compute_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
+    """Compute each staged wave's figures. A wave that cannot be computed fails on its own: it
+    stays staged (never published), and the rest of the batch carries on."""
     engine = get_engine(settings.warehouse_url)
     compute = {"people_survey": compute_wave_results, "pulse": compute_pulse_results}
+    computed = []
     for data in outcomes:
         if data["status"] == "staged" and data["source"] in compute:
-            rows = compute[data["source"]](engine, data["wave_id"], settings.min_group_size)
-            progress(f"computed {rows} results for {data['source']} wave {data['wave']}")
-    return outcomes
+            try:
+                rows = compute[data["source"]](engine, data["wave_id"], settings.min_group_size)
+                progress(f"computed {rows} results for {data['source']} wave {data['wave']}")
+            except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
+                data = _failed(settings, data, "computing its results", error, progress)
+        computed.append(data)
+    return computed
 
 
 # Sources whose deliveries are staged as survey waves, computed, then published.
@@ -79,10 +100,13 @@ def publish_results(settings: Settings, outcomes: list[dict], progress: Progress
         if data["status"] == "staged":
             try:
                 replaced = PUBLISHERS[data["source"]](engine, data["wave_id"], settings.min_group_size)
-            except DisclosureAuditFailed as failure:
+            except DisclosureAuditFailed as failure:  # the file is fine: our protection was not
                 data = {**data, "status": "withheld", "message": f"{failure}; not published, the previous version stays current"}
                 progress(f"withheld {data['source']} wave {data['wave']}: {data['message']}")
                 published.append(data)
+                continue
+            except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
+                published.append(_failed(settings, data, "publishing its results", error, progress))
                 continue
             data = {**data, "status": "loaded",
                     "message": "replaced the earlier delivery of this wave" if replaced else data["message"]}
@@ -102,13 +126,17 @@ def refresh_interview_results(settings: Settings, outcomes: list[dict], progress
 
     if not any(o["source"] in INTERVIEW_INPUTS and o["status"] == "loaded" for o in outcomes):
         return {}
-    counts = compute_interview_results(get_engine(settings.warehouse_url), settings.min_group_size)
+    try:
+        counts = compute_interview_results(get_engine(settings.warehouse_url), settings.min_group_size)
+    except Exception as error:  # noqa: BLE001 - reported without its text, which may quote rows
+        raise PipelineFault(describe_fault("computing the interview figures", error)) from None
     progress("interview results: " + ", ".join(f"{topic} {n} rows" for topic, n in counts.items()))
     return counts
 
 
 def rejected(outcomes: list[dict]) -> list[dict]:
-    return [o for o in outcomes if o["status"] == "rejected"]
+    """Files that were rejected, failed for a fault of ours, or whose results were withheld."""
+    return [o for o in outcomes if o["status"] in FINAL_FAILURES]
 
 
 def ingest(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[FileOutcome]:
@@ -121,10 +149,11 @@ def ingest(settings: Settings, source: str, paths: list[str], progress: Progress
 
 
 class RejectedFiles(RuntimeError):
-    """Raised at the end of a DAG run so that a rejected delivery fails the run loudly."""
+    """Raised at the end of a DAG run so that a rejected or failed delivery fails the run loudly.
+    Its message carries file names and verdicts only (no cell values)."""
 
 
 def fail_on_rejections(outcomes: list[dict]) -> None:
-    bad = [o for o in outcomes if o["status"] in ("rejected", "withheld")]
+    bad = rejected(outcomes)
     if bad:
-        raise RejectedFiles("; ".join(f"{Path(o['path']).name}: {o['message']}" for o in bad))
+        raise RejectedFiles("; ".join(f"{Path(o['path']).name}: {o['status']}: {o['message']}" for o in bad))

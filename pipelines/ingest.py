@@ -2,16 +2,24 @@
 
 Outcomes travel between steps (and between Airflow tasks, through XCom) as small dicts of paths
 and ids, never as data frames.
+
+Every file ends with a verdict, whatever goes wrong: `rejected` when it breaks its contract,
+`failed` when a fault of ours stopped it. Either way it gets a report, a load-log row and a place
+in the quarantine, nothing of it is published, and the other files of the batch carry on.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipelines.config import Settings
-from pipelines.landing_csv import file_checksum, read_landed_csv
+from pipelines.faults import describe_fault
+from pipelines.landing_csv import NotARegularFile, file_checksum, read_landed_csv
+from pipelines.landing_entry import checked_entry, delivered_at, shortened
 from pipelines.problems import FileRejected, Problem, summarise
 from pipelines.quarantine import quarantine_file
 from pipelines.sources import get_source, validate
@@ -25,7 +33,7 @@ class FileOutcome:
     source: str
     path: str
     checksum: str
-    status: str  # valid | unchanged | rejected | loaded | staged
+    status: str  # valid | unchanged | rejected | failed | loaded | staged
     message: str = ""
     wave: str | None = None
     rows: int | None = None
@@ -33,6 +41,9 @@ class FileOutcome:
     report_path: str | None = None
     data_docs: str | None = None
     problems: list[dict] = field(default_factory=list)
+    # When the file landed (its modification time as first found): decides which of two
+    # deliveries of one wave is the later, whatever order their loads finish in.
+    delivered_at: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -46,8 +57,16 @@ class FileOutcome:
         return cls(**data)
 
 
+FINAL_FAILURES = ("rejected", "failed", "withheld")
+
+
+def _unread_checksum(path: Path) -> str:
+    """A stand-in checksum for an entry that was not read (a link, a device): never a real one."""
+    return hashlib.sha256(f"unread:{path.name}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _report_path(settings: Settings, source: str, path: Path, checksum: str) -> Path:
-    return settings.reports_dir / source / f"{path.stem}.{checksum[:12]}.json"
+    return settings.reports_dir / source / f"{shortened(path.stem)}.{checksum[:12]}.json"
 
 
 def _write_report(settings: Settings, outcome: FileOutcome, extra_columns: list[str]) -> str:
@@ -57,9 +76,10 @@ def _write_report(settings: Settings, outcome: FileOutcome, extra_columns: list[
         "file": outcome.path, "source": outcome.source, "checksum_sha256": outcome.checksum,
         "status": outcome.status, "rows": outcome.rows, "wave": outcome.wave,
         "ignored_extra_columns": extra_columns, "problems": outcome.problems, "data_docs": outcome.data_docs,
+        "delivered_at": outcome.delivered_at,
         "validated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
-    target.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    target.write_text(json.dumps(report, indent=2), encoding="utf-8", errors="surrogateescape")
     return str(target)
 
 
@@ -68,6 +88,8 @@ def _known_delivery(connection, outcome: FileOutcome) -> bool:
     previous = load_log.previous_load(connection, outcome.source, outcome.checksum)
     if previous is None:
         return False
+    outcome.wave = outcome.wave or previous.wave
+    outcome.rows = outcome.rows if outcome.rows is not None else previous.rows
     if previous.outcome == "staged":
         wave_id = waves.staged_wave_of_load(connection, previous.load_id)
         if wave_id is None:
@@ -80,38 +102,80 @@ def _known_delivery(connection, outcome: FileOutcome) -> bool:
 
 
 def validate_file(settings: Settings, source_name: str, path: str | Path) -> FileOutcome:
-    """Check one file against its contract. Unchanged re-deliveries are recognised by checksum."""
+    """Check one file against its contract. Unchanged re-deliveries are recognised by checksum.
+
+    Never raises for anything about the file or the warehouse: the outcome carries the verdict.
+    """
     source = get_source(source_name)
-    path = Path(path).resolve()
-    checksum = file_checksum(path)
-    engine = get_engine(settings.warehouse_url)
-    outcome = FileOutcome(source=source_name, path=str(path), checksum=checksum, status="valid")
-    with engine.connect() as connection:
-        if _known_delivery(connection, outcome):
-            return outcome
-        extra_columns: list[str] = []
-        try:
-            frame, extra_columns = read_landed_csv(path, source.canonical_name)
-            docs = DataDocsTarget(settings.data_docs_dir, f"{path.stem}-{checksum[:12]}")
-            problems: list[Problem] = validate(source, frame, connection, docs)
-            outcome.data_docs = docs.page
-            outcome.rows = len(frame)
-            if not problems:
-                outcome.wave = source.wave_of(frame)
-        except FileRejected as rejected:
-            problems = rejected.problems
+    path = Path(os.path.abspath(path))  # not resolve(): a link is judged as the link it is
+    outcome = FileOutcome(source=source_name, path=str(path), checksum=_unread_checksum(path), status="valid")
+    extra_columns: list[str] = []
+    problems: list[Problem] = []
+    try:
+        outcome.delivered_at = delivered_at(checked_entry(settings, path))
+        outcome.checksum = file_checksum(path)
+        engine = get_engine(settings.warehouse_url)
+        with engine.connect() as connection:
+            if _known_delivery(connection, outcome):
+                return outcome
+            try:
+                frame, extra_columns = read_landed_csv(path, source.canonical_name)
+                docs = DataDocsTarget(settings.data_docs_dir, f"{shortened(path.stem)}-{outcome.checksum[:12]}")
+                problems = validate(source, frame, connection, docs)
+                outcome.data_docs = docs.page
+                outcome.rows = len(frame)
+                if not problems:
+                    outcome.wave = source.wave_of(frame)
+            except FileRejected as rejected:
+                problems = rejected.problems
+    except FileRejected as rejected:
+        problems = rejected.problems
+    except NotARegularFile:
+        problems = [Problem("regular_file", "this is not a regular file (or it was swapped for a link); it was not read")]
+    except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
+        return conclude_failed(settings, outcome, "validating", error)
     if problems:
-        outcome.status = "rejected"
+        # A rule that could not be evaluated is our fault, not the file's.
+        outcome.status = "failed" if any(p.rule == "validation_error" for p in problems) else "rejected"
         outcome.problems = [p.as_dict() for p in problems]
         outcome.message = summarise(problems)
-    outcome.report_path = _write_report(settings, outcome, extra_columns)
-    if outcome.status == "rejected":
-        quarantined = quarantine_file(settings, source_name, path, outcome.report_path)
-        outcome.message += f" — quarantined as {quarantined}"
-        with engine.begin() as connection:
-            load_log.record(connection, source=source_name, file_name=path.name, checksum=checksum,
-                            outcome="rejected", rows=outcome.rows, message=outcome.message,
-                            report_path=outcome.report_path)
+        return _set_aside(settings, outcome, extra_columns)
+    try:
+        outcome.report_path = _write_report(settings, outcome, extra_columns)
+    except OSError as error:
+        return conclude_failed(settings, outcome, "writing its report", error)
+    return outcome
+
+
+def conclude_failed(settings: Settings, outcome: FileOutcome, stage: str, error: BaseException) -> FileOutcome:
+    """A fault of ours while `stage`: the file fails, with a report and a quarantine like a rejection."""
+    message = describe_fault(stage, error)
+    outcome.status, outcome.message = "failed", message
+    outcome.problems = [Problem("pipeline_fault", message).as_dict()]
+    return _set_aside(settings, outcome, [])
+
+
+def _set_aside(settings: Settings, outcome: FileOutcome, extra_columns: list[str]) -> FileOutcome:
+    """Report, quarantine and log a rejected or failed file. Each step is tried on its own, so
+    that one that fails (a full disk, a warehouse gone away) does not stop the others."""
+    path = Path(outcome.path)
+    try:
+        outcome.report_path = _write_report(settings, outcome, extra_columns)
+    except OSError:
+        outcome.report_path = None
+        outcome.message += " — the report could not be written"
+    try:
+        quarantined = quarantine_file(settings, outcome.source, path, outcome.report_path)
+        outcome.message += f" — quarantined as {quarantined}" if quarantined else " — not read, nothing quarantined"
+    except OSError:
+        outcome.message += " — it could not be moved to the quarantine"
+    try:
+        with get_engine(settings.warehouse_url).begin() as connection:
+            load_log.record(connection, source=outcome.source, file_name=shortened(path.name),
+                            checksum=outcome.checksum, outcome=outcome.status, rows=outcome.rows,
+                            message=outcome.message, report_path=outcome.report_path)
+    except Exception:  # noqa: BLE001 - the warehouse may be the fault; the verdict still stands
+        outcome.message += " — the load log could not be written"
     return outcome
 
 
@@ -119,10 +183,23 @@ def load_file(settings: Settings, outcome: FileOutcome) -> FileOutcome:
     """Load a validated file in one transaction; nothing of it is written if any step fails."""
     if outcome.status != "valid":
         return outcome
+    try:
+        return _load(settings, outcome)
+    except FileRejected as rejected:
+        outcome.status, outcome.problems = "rejected", [p.as_dict() for p in rejected.problems]
+        outcome.message = summarise(rejected.problems)
+        return _set_aside(settings, outcome, [])
+    except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
+        return conclude_failed(settings, outcome, "loading", error)
+
+
+def _load(settings: Settings, outcome: FileOutcome) -> FileOutcome:
     source = get_source(outcome.source)
     path = Path(outcome.path)
     if file_checksum(path) != outcome.checksum:
-        raise RuntimeError(f"{path.name} changed after it was validated; it will be picked up by the next run")
+        outcome.status = "failed"
+        outcome.message = "the file changed after it was validated; it was not loaded and the next run takes it"
+        return outcome
     frame, _ = read_landed_csv(path, source.canonical_name)
     engine = get_engine(settings.warehouse_url)
     with engine.begin() as connection:
@@ -130,11 +207,12 @@ def load_file(settings: Settings, outcome: FileOutcome) -> FileOutcome:
         if _known_delivery(connection, outcome):  # another process took it in since we validated
             return outcome
         staged_or_loaded = "loaded"
-        load_id = load_log.record(connection, source=outcome.source, file_name=path.name, checksum=outcome.checksum,
-                                  outcome="loading", wave=outcome.wave, rows=len(frame),
+        load_id = load_log.record(connection, source=outcome.source, file_name=shortened(path.name),
+                                  checksum=outcome.checksum, outcome="loading", wave=outcome.wave, rows=len(frame),
                                   report_path=outcome.report_path)
         wave_id = source.load(connection, frame, load_id)
         if wave_id is not None:
+            waves.set_delivered_at(connection, wave_id, outcome.delivered_at)
             staged_or_loaded = "staged"  # published by a later step, which marks the log 'loaded'
         load_log.set_outcome(connection, load_id, staged_or_loaded)
     outcome.status, outcome.wave_id, outcome.rows = staged_or_loaded, wave_id, len(frame)

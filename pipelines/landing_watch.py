@@ -10,6 +10,7 @@ moment (the triggerer and `culture notify`) could at worst start one extra, harm
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -46,9 +47,18 @@ def record_announced(directory: str | Path, name: str, checksum: str) -> bool:
 
 
 def landed_csv_files(directory: Path) -> list[Path]:
+    """Entries named *.csv, links and devices included (not followed: validation rejects them)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and (p.is_symlink() or not p.is_dir()))
+
+
+def _content_key(path: Path) -> str:
+    """The file's SHA-256, or for a link or device (never read) a key of its name and time."""
+    if path.is_symlink() or not path.is_file():
+        stat = path.lstat()
+        return hashlib.sha256(f"unread:{path.name}:{stat.st_mtime_ns}".encode("utf-8", "surrogateescape")).hexdigest()
+    return file_checksum(path)
 
 
 def claim_new_files(directory: str | Path, seen: dict[str, tuple] | None = None) -> list[str]:
@@ -64,17 +74,17 @@ def claim_new_files(directory: str | Path, seen: dict[str, tuple] | None = None)
     announced = set(ledger.values())
     fresh = []
     for path in landed_csv_files(directory):
-        stat = path.stat()
+        stat = path.lstat()
         shape = (stat.st_size, stat.st_mtime_ns)
         if seen is not None:
             previous = seen.get(path.name)
             if previous is None or previous[0] != shape:
                 seen[path.name] = (shape, None)
                 continue
-            checksum = previous[1] or file_checksum(path)
+            checksum = previous[1] or _content_key(path)
             seen[path.name] = (shape, checksum)
         else:
-            checksum = file_checksum(path)
+            checksum = _content_key(path)
         if checksum not in announced:
             ledger[f"{path.name}@{checksum[:12]}"] = checksum
             announced.add(checksum)

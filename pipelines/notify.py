@@ -73,7 +73,7 @@ def land_and_announce(settings: Settings, source: str, path: Path, api: AirflowA
     first_time = record_announced(directory, target.name, checksum)
     if path.resolve() != target.resolve():
         partial = target.with_name(target.name + ".partial")  # not *.csv: invisible to the watcher until renamed
-        shutil.copy2(path, partial)
+        shutil.copyfile(path, partial)  # a fresh modification time: when it landed, which orders deliveries
         partial.replace(target)
     if not first_time:
         return "already announced"

@@ -58,7 +58,7 @@ def test_publishing_refuses_a_wave_the_audit_can_break_and_keeps_the_previous_ve
     pd.read_csv(survey, dtype=str, keep_default_na=False).iloc[:-1].to_csv(corrected, index=False)
     monkeypatch.setattr(survey_results, "suppress_survey_cells", _weak_suppression)
     capsys.readouterr()
-    assert run_cli("ingest", "people_survey", corrected) == 1
+    assert run_cli("ingest", "people_survey", corrected) == 3  # a fault of ours, not of the file
     printed = capsys.readouterr().out
     assert "withheld" in printed and "disclosure audit" in printed
 

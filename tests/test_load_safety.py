@@ -45,9 +45,14 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(ready, monkeypatch):
         raise RuntimeError("disk full (simulated)")
 
     monkeypatch.setattr(people_survey, "comment_records", fail_after_responses_were_written)
-    with pytest.raises(RuntimeError, match="simulated"):
-        flow.ingest(ready, "people_survey", [str(SURVEY)])
-    assert row_counts(ready.warehouse_url) == before  # not even a load-log row survives
+    outcome, = flow.ingest(ready, "people_survey", [str(SURVEY)])
+    assert outcome.status == "failed"
+    assert "simulated" not in outcome.message and "RuntimeError" in outcome.message
+    after = row_counts(ready.warehouse_url)
+    assert after["load_log"] == before["load_log"] + 1  # only the failure's own log row
+    assert {k: v for k, v in after.items() if k != "load_log"} == {k: v for k, v in before.items() if k != "load_log"}
+    assert query(ready.warehouse_url, "SELECT outcome FROM load_log ORDER BY load_id DESC")["outcome"].iloc[0] == "failed"
+    assert Path(outcome.report_path).exists()
 
     monkeypatch.undo()
     outcome, = flow.ingest(ready, "people_survey", [str(SURVEY)])
@@ -61,13 +66,14 @@ def test_a_failure_after_loading_shows_nothing_and_the_rerun_finishes_the_job(re
         raise RuntimeError("worker lost (simulated)")
 
     monkeypatch.setattr(flow_module, "compute_wave_results", fail)
-    with pytest.raises(RuntimeError, match="simulated"):
-        flow.ingest(ready, "people_survey", [str(SURVEY)])
+    failed, = flow.ingest(ready, "people_survey", [str(SURVEY)])
+    assert failed.status == "failed" and "simulated" not in failed.message
     assert query(ready.warehouse_url, "SELECT COUNT(*) AS n FROM hr_survey_results")["n"].iloc[0] == 0
 
     monkeypatch.undo()
     outcome, = flow.ingest(ready, "people_survey", [str(SURVEY)])
     assert outcome.status == "loaded"
+    assert (outcome.rows, outcome.wave) == (300, "2024"), "a resumed load still knows its rows and wave"
     assert query(ready.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_response")["n"].iloc[0] == 300
     waves = query(ready.warehouse_url, "SELECT status, COUNT(*) AS n FROM survey_wave GROUP BY status")
     assert dict(zip(waves["status"], waves["n"])) == {"current": 1}

@@ -113,7 +113,7 @@ CATALOGUE = {
     "survey: unknown grade": ("people_survey", cell("grade", 0, "G99"), "valid_code", "grade", 2),
     "survey: C02 tick not 0/1": ("people_survey", cell("C02_workload", 6, "2"), "valid_code", "C02_workload", 8),
     "survey: sex code 9": ("people_survey", cell("sex", 1, "9"), "valid_code", "sex", 3),
-    "survey: text too long": ("people_survey", cell("text_workload", 2, "x" * 5001), "text_length", "text_*", 4),
+    "survey: text too long": ("people_survey", cell("text_workload", 2, "x" * 5001), "text_length", "text_workload", 4),
     # pulse
     "pulse: missing pulse_id column": ("pulse", drop("pulse_id"), "required_column", "pulse_id", None),
     "pulse: malformed pulse_id": ("pulse", frame_edit(lambda f: f.__setitem__("pulse_id", "2025-3")), "pulse_id_format", "pulse_id", 2),

@@ -24,10 +24,11 @@ def get_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url)
+        # hide_parameters: a database error must never print the rows it was given (personal data).
+        engine = sa.create_engine(url, hide_parameters=True)
         sa.event.listen(engine, "connect", _enable_sqlite_safety)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _alembic_config(connection):

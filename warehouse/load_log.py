@@ -15,7 +15,7 @@ TAKEN_IN = ("loaded", "replaced")
 def previous_load(connection: Connection, source: str, checksum: str):
     """The most relevant earlier load of this exact file: taken in, else one left half-way ('staged')."""
     log = table(connection.engine, "load_log")
-    rows = connection.execute(sa.select(log.c.load_id, log.c.outcome).where(
+    rows = connection.execute(sa.select(log.c.load_id, log.c.outcome, log.c.wave, log.c.rows).where(
         log.c.source == source, log.c.checksum == checksum, log.c.outcome.in_(TAKEN_IN + ("staged",)))
         .order_by(log.c.load_id.desc())).all()
     taken = [r for r in rows if r.outcome in TAKEN_IN]

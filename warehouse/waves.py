@@ -30,6 +30,23 @@ def stage_wave(connection: Connection, *, source: str, org_code: str, wave: str,
     return result.inserted_primary_key[0]
 
 
+def set_delivered_at(connection: Connection, wave_id: int, delivered_at: str | None) -> None:
+    """Record when the staged wave's file landed (ISO 8601), which decides which delivery is later."""
+    if delivered_at is None:
+        return
+    waves = table(connection.engine, "survey_wave")
+    connection.execute(sa.update(waves).where(waves.c.wave_id == wave_id).values(
+        delivered_at=dt.datetime.fromisoformat(delivered_at)))
+
+
+def _delivery_order(row) -> tuple:
+    """Later delivery sorts higher: by landing time, then (same time, or none recorded) by id."""
+    landed = row.delivered_at
+    if landed is not None and landed.tzinfo is None:  # SQLite returns naive UTC
+        landed = landed.replace(tzinfo=dt.timezone.utc)
+    return (landed or dt.datetime.min.replace(tzinfo=dt.timezone.utc), row.wave_id)
+
+
 def wave_row(connection: Connection, wave_id: int):
     waves = table(connection.engine, "survey_wave")
     row = connection.execute(sa.select(waves).where(waves.c.wave_id == wave_id)).one_or_none()
@@ -47,8 +64,8 @@ def _delete_wave_data(connection: Connection, wave_ids: list[int]) -> None:
 def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     """Make `wave_id` the current version of its wave unless a later delivery already is.
 
-    The latest delivery (highest id) wins, whatever order concurrent runs publish in; earlier
-    versions are superseded and their data dropped. Returns the load ids of the versions it
+    The latest delivery (the file that landed last, see `_delivery_order`) wins, whatever order
+    concurrent runs load or publish in; earlier versions are superseded and their data dropped. Returns the load ids of the versions it
     replaced (so the load log can say so).
     """
     waves = table(connection.engine, "survey_wave")
@@ -56,15 +73,16 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     row = wave_row(connection, wave_id)
     if row.status != "staged":  # already published, or superseded by a later delivery
         return []
-    others = connection.execute(sa.select(waves.c.wave_id, waves.c.status, waves.c.load_id).where(
+    others = connection.execute(sa.select(waves.c.wave_id, waves.c.status, waves.c.load_id, waves.c.delivered_at).where(
         waves.c.source == row.source, waves.c.org_code == row.org_code, waves.c.wave == row.wave,
         waves.c.wave_id != wave_id, waves.c.status.in_(("current", "staged")),
     )).all()
-    if any(o.wave_id > wave_id and o.status == "current" for o in others):
+    this = _delivery_order(row)
+    if any(_delivery_order(o) > this and o.status == "current" for o in others):
         _supersede(connection, [wave_id])
         connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="replaced"))
         return []
-    older = [o for o in others if o.wave_id < wave_id]
+    older = [o for o in others if _delivery_order(o) < this]
     if older:
         _supersede(connection, [o.wave_id for o in older])
     replaced = [o.load_id for o in older if o.status == "current"]

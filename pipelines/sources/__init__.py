@@ -55,14 +55,17 @@ def get_source(name: str) -> Source:
 
 
 def validate(source: Source, frame: pd.DataFrame, connection: Connection, docs=None) -> list[Problem]:
-    """Every contract rule for one file: the GX suite, then the structural checks.
+    """Every contract rule for one file: the GX suite and what the warehouse can store, then the
+    structural checks.
 
     `docs` (a gx_runner.DataDocsTarget) asks for GX Data Docs of the run.
     """
     from pipelines.validation.gx_runner import run_suite
+    from pipelines.validation.warehouse_fit import fit_problems
 
     problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame),
                          source.identifier, docs)
+    problems += fit_problems(source.name, frame, connection)
     if not problems:
         problems = source.structural_problems(frame, connection)
     return problems

@@ -27,7 +27,7 @@ def expectations() -> list[dict]:
     for column in REQUIRED[1:]:
         rules += expect.required(column)
     rules += [
-        expect.iso_date("interview_date"), expect.iso_date("leaving_date"),
+        *expect.iso_date("interview_date"), *expect.iso_date("leaving_date"),
         expect.derived_between("_days_from_leaving", "interview_date", "interview_near_leaving",
                                f"interview_date must be within {MAX_DAYS_FROM_LEAVING} days of leaving_date",
                                -MAX_DAYS_FROM_LEAVING, MAX_DAYS_FROM_LEAVING),
@@ -42,7 +42,6 @@ def expectations() -> list[dict]:
                                 "other_reasons must be ';'-separated codes from leaving_reasons.csv"),
         expect.codes("would_return", {1: "Yes", 2: "No", 3: "Maybe"}),
         expect.codes("recommend_0_10", range(11)),
-        expect.text_columns_within_limit(contract.MAX_TEXT_LENGTH),
     ]
     return rules
 

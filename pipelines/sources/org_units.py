@@ -19,7 +19,7 @@ def expectations() -> list[dict]:
     return [
         *expect.required("unit_code"), *expect.required("unit_name"), *expect.required("level"),
         *expect.required("valid_from"), expect.column_exists("parent_code"),
-        expect.iso_date("valid_from"),
+        *expect.iso_date("valid_from"),
         expectation_unique_unit_and_date(),
         expect.known("parent_code", "known_parents", "known_parent_unit", "a parent unit that is neither in the file nor in the warehouse"),
     ]

@@ -57,7 +57,6 @@ def expectations() -> list[dict]:
             condition_code, condition_value = question.asked_if
             rules.append(expect.blank_unless(question.code, condition_code, str(condition_value)))
     rules += [expect.codes(f"C02_{reason}", (0, 1)) for reason in _reason_codes()]
-    rules.append(expect.text_columns_within_limit(contract.MAX_TEXT_LENGTH))
     return rules
 
 

@@ -52,7 +52,7 @@ def expectations() -> list[dict]:
     rules += [
         expect.pattern("pulse_id", r"^\d{4}-(?:0[1-9]|1[0-2])$", "pulse_id_format", "pulse_id must be YYYY-MM (fieldwork start)"),
         expect.one_value("pulse_id"),
-        expect.iso_date("response_date"),
+        *expect.iso_date("response_date"),
         expect.derived_between("_days_into_fieldwork", "response_date", "fieldwork_window",
                                f"response_date must fall within the pulse's fieldwork ({FIELDWORK_DAYS} days from the first of pulse_id's month)",
                                0, FIELDWORK_DAYS - 1),
@@ -62,7 +62,6 @@ def expectations() -> list[dict]:
     ]
     rules += [expect.codes(item, contract.SCALE_CODES["agree5"]) for item in pulse_items()]
     rules += [expect.codes(item, contract.SCALE_CODES[scale]) for item, scale in REPEATED_ITEMS.items()]
-    rules.append(expect.text_columns_within_limit(contract.MAX_TEXT_LENGTH))
     return rules
 
 

@@ -18,7 +18,7 @@ def expectations() -> list[dict]:
     return [
         *expect.required("snapshot_date"), *expect.required("unit_code"), *expect.required("headcount"),
         expect.column_exists("grade"), expect.column_exists("sex"),
-        expect.iso_date("snapshot_date"), expect.one_value("snapshot_date"),
+        *expect.iso_date("snapshot_date"), expect.one_value("snapshot_date"),
         expect.pattern("headcount", r"^\d+$", "non_negative_count", "headcount must be a whole number, 0 or more"),
         expect.codes("sex", contract.DEMOGRAPHIC_CODES["sex"]),
         expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:"),

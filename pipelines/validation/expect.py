@@ -47,7 +47,7 @@ def identifier(column: str, across_deliveries: bool = False) -> list[dict]:
     be an e-mail address or a name)."""
     rules = [
         *required(column),
-        expectation("expect_column_values_to_be_unique", "_id_digest", "unique_in_file",
+        expectation("expect_column_values_to_be_unique", "_id_key", "unique_in_file",
                     f"{column} values must be unique in the file", report_column=column),
         expectation("expect_column_values_to_be_in_set", "_id_looks_like_email", "pseudonymous_identifier",
                     f"{column} looks like an e-mail address; identifiers must be pseudonymous",
@@ -70,9 +70,16 @@ def one_value(column: str) -> dict:
                        value_set={"$PARAMETER": f"first_{column}"})
 
 
-def iso_date(column: str) -> dict:
-    return expectation("expect_column_values_to_match_strftime_format", column, "iso_date",
-                       f"{column} must be a date as YYYY-MM-DD", show_value=True, strftime_format="%Y-%m-%d")
+ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+
+
+def iso_date(column: str) -> list[dict]:
+    """YYYY-MM-DD exactly (strptime alone takes '2025-3-9' and '2025-03- 9'), and a real day."""
+    message = f"{column} must be a date as YYYY-MM-DD"
+    return [expectation("expect_column_values_to_match_regex", column, "iso_date", message, show_value=True,
+                        regex=ISO_DATE),
+            expectation("expect_column_values_to_match_strftime_format", column, "iso_date", message, show_value=True,
+                        strftime_format="%Y-%m-%d")]
 
 
 def pattern(column: str, regex: str, rule: str, message: str, show_value: bool = True) -> dict:
@@ -99,10 +106,6 @@ def derived_is_blank(helper: str, column: str, rule: str, message: str) -> dict:
 def derived_between(helper: str, column: str, rule: str, message: str, low: float, high: float) -> dict:
     return expectation("expect_column_values_to_be_between", helper, rule, message, report_column=column,
                        min_value=low, max_value=high)
-
-
-def text_columns_within_limit(limit: int) -> dict:
-    return derived_is_blank("_text_over_limit", "text_*", "text_length", f"free text is longer than {limit} characters")
 
 
 def suite(name: str, expectations: list[dict], identifier_column: str | None) -> dict:

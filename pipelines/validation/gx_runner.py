@@ -7,13 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.contract import MAX_TEXT_LENGTH
 from pipelines.problems import MAX_ROWS_LISTED, Problem
 from pipelines.validation.expect import NAME_LIKE
 
@@ -88,48 +88,94 @@ def _expectation_object(config: dict):
     return get_expectation_impl(config["type"])(**config["kwargs"], meta=config["meta"])
 
 
-def text_over_limit(frame: pd.DataFrame) -> pd.Series:
-    """Per row, the first free-text column longer than the contract allows (None if none)."""
-    flagged = pd.Series(None, index=frame.index, dtype=object)
-    for column in [c for c in frame.columns if c.startswith("text_")]:
-        too_long = frame[column].fillna("").str.len() > MAX_TEXT_LENGTH
-        flagged = flagged.where(~(too_long & flagged.isna()), column)
-    return flagged
+# A failing value is quoted back (in messages, reports and Data Docs) only if it looks like a code
+# (digits, capitals and code punctuation, as in 'NA', '-99', 'G99' or '2025-3-9'), or is one of
+# the column's allowed values. Anything else may be free text typed into the wrong column, a name
+# or an identifier: GX sees a numbered stand-in instead, which keeps equal values equal (so every
+# verdict is unchanged) but says nothing about the value.
+CODE_LIKE = re.compile(r"[-+./:0-9A-Z_]{1,24}")
+HIDDEN_PREFIX = "(value not shown #"
 
 
-def validation_frame(frame: pd.DataFrame, source: str, derived: dict[str, pd.Series]) -> pd.DataFrame:
-    """The file's cells with blanks as nulls, every optional suite column present, helper columns added."""
-    data = frame.replace("", None)
+def _quotable(value: str) -> bool:
+    return bool(CODE_LIKE.fullmatch(value)) and (len(value) <= 3 or any(c in value for c in "0123456789-./"))
+
+
+def _stand_ins(values, allowed: set[str]) -> dict:
+    """For each distinct value: itself if it may be quoted, else a numbered stand-in."""
+    mapping, hidden = {}, 0
+    for value in values:
+        if not isinstance(value, str) or value in allowed or _quotable(value):
+            mapping[value] = value
+        else:
+            hidden += 1
+            mapping[value] = f"{HIDDEN_PREFIX}{hidden})"
+    return mapping
+
+
+def allowed_values(source: str, parameters: dict) -> dict[str, set[str]]:
+    """Per column, the values its in-set rules accept (quoting an accepted value reveals nothing)."""
+    allowed: dict[str, set[str]] = {}
+    for e in load_suite(source)["expectations"]:
+        column, values = e["kwargs"].get("column"), e["kwargs"].get("value_set")
+        if column is None or values is None:
+            continue
+        if isinstance(values, dict):
+            values = parameters.get(values.get("$PARAMETER"), []) if not values.get("$PARAMETER", "").startswith("first_") else []
+        allowed.setdefault(column, set()).update(str(v) for v in values)
+    return allowed
+
+
+def validation_frame(frame: pd.DataFrame, source: str, derived: dict[str, pd.Series],
+                     allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """The file's cells with blanks as nulls, every optional suite column present, helper columns
+    added, free text left out, and values that may be personal replaced by stand-ins."""
+    allowed = allowed or {}
+    data = frame[[c for c in frame.columns if not c.startswith("text_")]].replace("", None)
     referenced = {e["kwargs"].get("column") for e in load_suite(source)["expectations"]} - {None}
     required = set(required_columns(source))
     extra = {c: pd.Series(None, index=frame.index, dtype=object)
              for c in sorted(referenced - required - set(data.columns) - set(derived)) if not c.startswith("_")}
-    derived = {"_text_over_limit": text_over_limit(data), **derived}
     combined = pd.concat([data, pd.DataFrame(extra, index=frame.index), pd.DataFrame(derived, index=frame.index)], axis=1)
     # GX copies the whole frame for each metric's row filter; categorical columns make those
     # copies cheap (about 4x faster on a wide survey file) and keep string comparisons exact.
     # (Date-format checks parse each value, which categorical columns do not support.)
     dates = {e["kwargs"]["column"] for e in load_suite(source)["expectations"]
              if e["type"] == "expect_column_values_to_match_strftime_format"}
-    text_like = [c for c in combined.columns if c not in dates and
-                 (combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c]))]
-    return combined.astype({c: "category" for c in text_like})
+    text_like = [c for c in combined.columns if combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c])]
+    for column in text_like:
+        if column in dates:
+            combined[column] = combined[column].map(_stand_ins(combined[column].dropna().unique(), allowed.get(column, set())))
+        else:
+            categorical = combined[column].astype("category")
+            mapping = _stand_ins(categorical.cat.categories, allowed.get(column, set()))
+            combined[column] = categorical.cat.rename_categories([mapping[v] for v in categorical.cat.categories])
+    return combined
 
 
 def required_columns(source: str) -> list[str]:
     return [e["kwargs"]["column"] for e in load_suite(source)["expectations"] if e["type"] == "expect_column_to_exist"]
 
 
-def first_values(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """`first_<column>`: the first row's value, for the one-value-per-file rules."""
-    return {f"first_{c}": [frame[c].iloc[0]] if len(frame) else [] for c in frame.columns}
+def first_values(data: pd.DataFrame) -> dict[str, list[str]]:
+    """`first_<column>`: the first row's value (as GX sees it), for the one-value-per-file rules."""
+    first = {}
+    for column in data.columns:
+        value = data[column].iloc[0] if len(data) else None
+        first[f"first_{column}"] = [value if isinstance(value, str) else ""] if len(data) else []
+    return first
 
 
 def identifier_helpers(values: pd.Series, already_delivered: list[str]) -> dict[str, pd.Series]:
-    """Facts about an identifier column that GX checks instead of the identifiers themselves."""
+    """Facts about an identifier column that GX checks instead of the identifiers themselves.
+
+    `_id_key` numbers the distinct identifiers of this file (for the uniqueness rule): unlike a
+    digest, it means nothing outside this one validation, so no one can test a guess against it.
+    """
     text = values.fillna("")
+    keys = pd.Series(pd.factorize(text)[0], index=values.index).map(lambda k: f"id {k + 1}")
     return {
-        "_id_digest": text.map(lambda v: hashlib.sha256(v.encode()).hexdigest()[:16] if v else None),
+        "_id_key": keys.where(text != "", None),
         "_id_looks_like_email": text.str.contains("@", regex=False),
         "_id_looks_like_name": text.str.fullmatch(NAME_LIKE),
         "_id_already_delivered": text.isin(set(already_delivered)),
@@ -143,12 +189,12 @@ def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[
         return [Problem("required_column", f"required column {c} is missing", c) for c in missing]
     if identifier:
         derived = {**derived, **identifier_helpers(frame[identifier], parameters.pop("already_delivered_ids", []))}
-    data = validation_frame(frame, source, derived)
+    data = validation_frame(frame, source, derived, allowed_values(source, parameters))
     from great_expectations.core.run_identifier import RunIdentifier
 
     checkpoint = _checkpoint(source, str(docs.directory) if docs else None)
     run = checkpoint.run(batch_parameters={"dataframe": data},
-                         expectation_parameters={**first_values(frame), **parameters},
+                         expectation_parameters={**first_values(data), **parameters},
                          run_id=RunIdentifier(run_name=docs.run_name if docs else source))
     result = next(iter(run.run_results.values()))
     if docs:
@@ -177,7 +223,9 @@ def _problem(meta: dict, result: dict) -> Problem:
     message = meta["message"]
     values = result.get("partial_unexpected_list") or []
     if meta.get("show_value") and values:
-        message += f"; found {values[0]!r}"
+        shown = str(values[0])
+        message += ("; the value is not shown, as it may be personal data" if shown.startswith(HIDDEN_PREFIX)
+                    else f"; found {shown!r}")
     indexes = [int(i) for i in (result.get("partial_unexpected_index_list") or [])]
     count = int(result.get("unexpected_count") or len(indexes))
     return Problem(rule=meta["rule"], message=message, column=meta.get("column"),
