@@ -221,14 +221,14 @@ class LinkedTable:
         guarded = np.flatnonzero(self.needs_protection[cells] & self.is_group[cells] & ~component.fixed())
         if guarded.size == 0:
             return []
-        need = self._needed_numerator_width(cells[guarded])
+        need = self._needed_numerator_width(cells[guarded]) - _SLACK
         widths = component.interval_widths(guarded)
         leaking = []
         for row, position in enumerate(guarded):
             for split in range(len(self.splits)):
-                if widths[row, split] + _SLACK >= need[row, split]:
+                if widths[row, split] >= need[row, split]:
                     continue
-                if not component.reaches(int(position), split, need[row, split] - _SLACK):
+                if not component.reaches(int(position), split, need[row, split]):
                     leaking.append((int(cells[position]), None, NARROW, split))
                     break
         return leaking

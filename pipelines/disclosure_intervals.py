@@ -151,9 +151,9 @@ class _IntervalSolver:
         model.changeColCost(column, 0.0)  # (a change to the model discards its solution)
         if not optimal:
             return False  # no movement can be shown: treat as fixed
-        columns = slice(None) if adding else slice(split, split + 1)
-        self.seen_low[self.rows, columns] = np.minimum(self.seen_low[self.rows, columns], values)
-        self.seen_high[self.rows, columns] = np.maximum(self.seen_high[self.rows, columns], values)
+        splits = slice(None) if adding else slice(split, split + 1)
+        self.seen_low[self.rows, splits] = np.minimum(self.seen_low[self.rows, splits], values)
+        self.seen_high[self.rows, splits] = np.maximum(self.seen_high[self.rows, splits], values)
         return True
 
     def _build(self, split: int | None) -> highspy.Highs:
