@@ -64,3 +64,9 @@ def test_pulse_latency_benchmark_in_process(postgres_server):
                        "--no-airflow")
     row, = figure_rows(output, "1")
     assert float(row[1]) > 0 and row[2] == "-", output
+
+
+def test_disclosure_benchmark_prints_information_loss_and_time():
+    output = run_bench("disclosure.py", "--respondents", "600", "--organisations", "2")
+    assert "600 respondents in 2 organisation(s)" in output, output
+    assert "family by family" in output and "linked suppression" in output, output
