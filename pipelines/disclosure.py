@@ -10,15 +10,20 @@ within the value range. A measure's cells are suppressed so that:
 
 1. no cell of 1-9 respondents is shown (primary suppression; callers may mark more primaries,
    e.g. a group that answered a sensitive question unanimously);
-2. no hidden cell's value is fixed exactly by the relations;
-3. every primary cell (and every remainder of 1-9 respondents) keeps a protection interval:
-   the values it can take span at least `disclosure_intervals.required_width`;
+2. no hidden group cell, and no remainder of 1-9 respondents, is fixed exactly by the relations
+   (cells of nobody aside: they have nothing to disclose);
+3. every primary cell keeps a protection interval for every split: the values it can take span
+   at least `disclosure_intervals.required_width` (one respondent's worth), or as much as its
+   parents' own figures allow;
 4. in a family whose parent is shown, the hidden part (hidden children + remainder) is either
    empty or at least `min_group_size` respondents, so no small *combination* is exposed either.
 
-Secondary suppressions are added one per leaking cell per round (the smallest shown member of a
-family the leaking cell belongs to: least information lost), until nothing leaks. Measures that
-must share one pattern (the splits of one question, whose shares add up to 100) share a `key`.
+Exact fixing is cheap to re-check and is mended one complement at a time; intervals need linear
+programmes, so each round gives every leaking cell one complement, then checks again. A complement
+is a shown child before any parent (hiding a total leaves it alone in each of its own breakdowns),
+preferably one that can move the other way and would not be left alone elsewhere, then the
+smallest; the organisation's own figure last of all. Measures that must share one pattern (the
+splits of one question, whose shares add up to 100) share a `key`.
 """
 from __future__ import annotations
 
@@ -99,7 +104,6 @@ class LinkedTable:
     def __init__(self, rows: pd.DataFrame, extra_primary: np.ndarray, families: list[tuple], k: int, *,
                  adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
         self.k, self.adding, self.value_range = k, adding, value_range
-        self.rows = rows
         self.groups = list(pd.unique(rows["group_id"]))
         self.position = {g: i for i, g in enumerate(self.groups)}
         self.splits = list(pd.unique(rows["measure"]))
@@ -115,7 +119,7 @@ class LinkedTable:
         primary = np.zeros(len(self.groups), dtype=bool)
         np.logical_or.at(primary, group_index, extra_primary)
         primary |= n < k
-        self._row_group, self._row_split = group_index, split_index
+        self._row_group = group_index
 
         # Families present in this table, each with its remainder as an extra (never shown) cell.
         self.equations: list[list[tuple[int, float]]] = []
