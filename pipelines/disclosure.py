@@ -162,14 +162,19 @@ class LinkedTable:
     def protect(self) -> np.ndarray:
         """Add secondary suppressions until nothing leaks. Exact fixing is cheap to re-check, so
         those leaks are mended one complement at a time; interval leaks need linear programmes, so
-        each round mends every leaking cell once and then checks again."""
+        each round mends every leaking cell once and then checks again. The organisation's own
+        figure is hidden only in a round where nothing else could be."""
         while True:
             self._mend_fixed_cells()
-            added = set()
-            for cell, family, _reason, split in self.leaks():
-                complement = self._complement_for(cell, family, split, exclude=added)
-                if complement is not None:
-                    added.add(complement)
+            leaks = self.leaks()
+            added: set[int] = set()
+            for root_allowed in (False, True):
+                for cell, family, _reason, split in leaks:
+                    complement = self._complement_for(cell, family, split, exclude=added, root_allowed=root_allowed)
+                    if complement is not None:
+                        added.add(complement)
+                if added:
+                    break
             if not added:
                 return self.hidden[self._row_group]
             self.hidden[list(added)] = True
@@ -177,13 +182,12 @@ class LinkedTable:
     def _mend_fixed_cells(self) -> None:
         while True:
             fixed = [int(c) for component in self.components() for c in self._fixed_cells(component)]
-            for cell in fixed:
-                complement = self._complement_for(cell, None, None)
-                if complement is not None:
-                    self.hidden[complement] = True
-                    break
-            else:
+            complement = next((c for root_allowed in (False, True) for cell in fixed
+                               if (c := self._complement_for(cell, None, None, root_allowed=root_allowed)) is not None),
+                              None)
+            if complement is None:
                 return
+            self.hidden[complement] = True
 
     # -- audit -------------------------------------------------------------------------------
     def leaks(self) -> list[tuple[int, int | None, str, int | None]]:
@@ -304,7 +308,7 @@ class LinkedTable:
 
     # -- choosing a complement -------------------------------------------------------------------
     def _complement_for(self, cell: int, only_family: int | None, split: int | None,
-                        exclude: set[int] = frozenset()) -> int | None:
+                        exclude: set[int] = frozenset(), root_allowed: bool = True) -> int | None:
         """The shown group cell to hide next to protect `cell`.
 
         A child of one of its families before any parent: hiding a unit's or a group's total
@@ -321,7 +325,7 @@ class LinkedTable:
                 choice = self._best_shown(families, split, exclude, cell, parents_allowed)
                 if choice is not None:
                     return choice
-        return self._root_if_shown()
+        return self._root_if_shown() if root_allowed else None
 
     def _linked_families(self, cell: int):
         """The cell's families, then those of the hidden cells they link it to, and so on."""
