@@ -64,3 +64,9 @@ def test_pulse_latency_benchmark_in_process(postgres_server):
                        "--no-airflow")
     row, = figure_rows(output, "1")
     assert float(row[1]) > 0 and row[2] == "-", output
+
+
+def test_workbook_reader_benchmark():
+    output = run_bench("workbook_reader.py", "--rows", "200", "--openpyxl")
+    assert [row[:2] for row in figure_rows(output, "calamine")] == [["calamine", "200"]]
+    assert [row[:2] for row in figure_rows(output, "openpyxl")] == [["openpyxl", "200"]]
