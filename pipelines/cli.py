@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines.column_mapping import MappingInvalid, load_mapping
 from pipelines.config import ConfigError, load_settings
 from pipelines.sources import SOURCE_NAMES
 
@@ -59,7 +60,14 @@ def cmd_ingest(args) -> int:
     if missing:
         _say(f"error: no such file: {', '.join(missing)}")
         return EXIT_USAGE
-    outcomes = flow.ingest(settings, args.source, paths, progress=(lambda _m: None) if args.json else _say)
+    if args.mapping:
+        try:
+            load_mapping(args.mapping)
+        except MappingInvalid as invalid:
+            _say(f"error: {args.mapping}: {invalid}")
+            return EXIT_USAGE
+    outcomes = flow.ingest(settings, args.source, paths, progress=(lambda _m: None) if args.json else _say,
+                           mapping=args.mapping)
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], indent=2))
     else:
@@ -260,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("source", choices=SOURCE_NAMES, help="landing sub-directory name of the files' source")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--json", action="store_true", help="print a machine-readable result")
+    ingest.add_argument("--mapping", metavar="FILE", help="the supplier's column mapping (YAML): their column names "
+                        "and codes to the contract's; see README, 'Formats and column mappings'")
     ingest.set_defaults(run=cmd_ingest)
 
     quarantine = commands.add_parser("quarantine", help="rejected files and their reports")

@@ -7,6 +7,7 @@ from typing import Callable
 from pipelines.config import Settings
 from pipelines.disclosure_audit import DisclosureAuditFailed
 from pipelines.faults import PipelineFault, describe_fault
+from pipelines.landing_read import is_landed_name
 from pipelines.ingest import FINAL_FAILURES, FileOutcome, conclude_failed, load_file, validate_file
 from pipelines.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.survey_results import compute_wave_results, publish_wave
@@ -32,7 +33,7 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
 
 
 def find_landed_files(settings: Settings, source: str) -> list[str]:
-    """Entries named *.csv waiting in the source's landing directory, oldest delivery first.
+    """Entries named *.csv, *.xlsx or *.sav waiting in the source's landing directory, oldest delivery first.
 
     Links, devices and the like are listed too (judged by the entry itself, never followed), so
     that validation rejects and quarantines them rather than leaving them there unexplained.
@@ -40,15 +41,16 @@ def find_landed_files(settings: Settings, source: str) -> list[str]:
     folder = settings.landing_dir / source
     if not folder.is_dir():
         return []
-    entries = [p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith(".")]
+    entries = [p for p in folder.iterdir() if is_landed_name(p)]
     entries = [p for p in entries if p.is_symlink() or not p.is_dir()]
     return [str(p) for p in sorted(entries, key=lambda p: (p.lstat().st_mtime, p.name))]
 
 
-def validate_files(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[dict]:
+def validate_files(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet,
+                   mapping: str | None = None) -> list[dict]:
     outcomes = []
     for path in paths:
-        outcome = validate_file(settings, source, path)
+        outcome = validate_file(settings, source, path, mapping)
         progress(f"validated {Path(path).name}: {outcome.status}")
         outcomes.append(outcome.as_dict())
     return outcomes
@@ -139,8 +141,10 @@ def rejected(outcomes: list[dict]) -> list[dict]:
     return [o for o in outcomes if o["status"] in FINAL_FAILURES]
 
 
-def ingest(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> list[FileOutcome]:
-    outcomes = validate_files(settings, source, paths, progress)
+def ingest(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet,
+           mapping: str | None = None) -> list[FileOutcome]:
+    """`mapping`: a supplier's column mapping file (column_mapping.py) for every file of the batch."""
+    outcomes = validate_files(settings, source, paths, progress, mapping)
     outcomes = load_files(settings, outcomes, progress)
     outcomes = compute_results(settings, outcomes, progress)
     outcomes = publish_results(settings, outcomes, progress)

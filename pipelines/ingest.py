@@ -18,8 +18,10 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.faults import describe_fault
-from pipelines.landing_csv import NotARegularFile, file_checksum, read_landed_csv
+from pipelines.column_mapping import MappingInvalid, load_mapping
+from pipelines.landing_csv import NotARegularFile, file_checksum
 from pipelines.landing_entry import checked_entry, delivered_at, shortened
+from pipelines.landing_read import read_landed
 from pipelines.problems import FileRejected, Problem, summarise
 from pipelines.quarantine import quarantine_file
 from pipelines.sources import get_source, validate
@@ -44,6 +46,8 @@ class FileOutcome:
     # When the file landed (its modification time as first found): decides which of two
     # deliveries of one wave is the later, whatever order their loads finish in.
     delivered_at: str | None = None
+    # The supplier's column mapping file the file was read with (None: the contract's own names).
+    mapping: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -58,6 +62,8 @@ class FileOutcome:
 
 
 FINAL_FAILURES = ("rejected", "failed", "withheld")
+# Problems that are our fault (a rule that could not run, our own mapping file), not the file's.
+OUR_FAULTS = ("validation_error", "column_mapping")
 
 
 def _unread_checksum(path: Path) -> str:
@@ -101,14 +107,16 @@ def _known_delivery(connection, outcome: FileOutcome) -> bool:
     return True
 
 
-def validate_file(settings: Settings, source_name: str, path: str | Path) -> FileOutcome:
-    """Check one file against its contract. Unchanged re-deliveries are recognised by checksum.
+def validate_file(settings: Settings, source_name: str, path: str | Path, mapping: str | Path | None = None) -> FileOutcome:
+    """Check one file against its contract. Unchanged re-deliveries are recognised by checksum
+    (of the file as delivered, whatever its format). `mapping` is a supplier's column mapping file.
 
     Never raises for anything about the file or the warehouse: the outcome carries the verdict.
     """
     source = get_source(source_name)
     path = Path(os.path.abspath(path))  # not resolve(): a link is judged as the link it is
-    outcome = FileOutcome(source=source_name, path=str(path), checksum=_unread_checksum(path), status="valid")
+    outcome = FileOutcome(source=source_name, path=str(path), checksum=_unread_checksum(path), status="valid",
+                          mapping=str(mapping) if mapping else None)
     extra_columns: list[str] = []
     problems: list[Problem] = []
     try:
@@ -119,9 +127,11 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
             if _known_delivery(connection, outcome):
                 return outcome
             try:
-                frame, extra_columns = read_landed_csv(path, source.canonical_name)
+                landed = read_landed(path, source.canonical_name, load_mapping(outcome.mapping))
+                frame, extra_columns = landed.frame, landed.extra_columns
                 docs = DataDocsTarget(settings.data_docs_dir, f"{shortened(path.stem)}-{outcome.checksum[:12]}")
-                problems = validate(source, frame, connection, docs)
+                # The suite runs on the mapped frame; problems point back at the supplier's cells.
+                problems = landed.locator.annotate(validate(source, frame, connection, docs))
                 outcome.data_docs = docs.page
                 outcome.rows = len(frame)
                 if not problems:
@@ -130,13 +140,15 @@ def validate_file(settings: Settings, source_name: str, path: str | Path) -> Fil
                 problems = rejected.problems
     except FileRejected as rejected:
         problems = rejected.problems
+    except MappingInvalid as invalid:
+        problems = [Problem("column_mapping", f"the column mapping file cannot be used: {invalid}")]
     except NotARegularFile:
         problems = [Problem("regular_file", "this is not a regular file (or it was swapped for a link); it was not read")]
     except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
         return conclude_failed(settings, outcome, "validating", error)
     if problems:
         # A rule that could not be evaluated is our fault, not the file's.
-        outcome.status = "failed" if any(p.rule == "validation_error" for p in problems) else "rejected"
+        outcome.status = "failed" if any(p.rule in OUR_FAULTS for p in problems) else "rejected"
         outcome.problems = [p.as_dict() for p in problems]
         outcome.message = summarise(problems)
         return _set_aside(settings, outcome, extra_columns)
@@ -200,7 +212,7 @@ def _load(settings: Settings, outcome: FileOutcome) -> FileOutcome:
         outcome.status = "failed"
         outcome.message = "the file changed after it was validated; it was not loaded and the next run takes it"
         return outcome
-    frame, _ = read_landed_csv(path, source.canonical_name)
+    frame = read_landed(path, source.canonical_name, load_mapping(outcome.mapping)).frame
     engine = get_engine(settings.warehouse_url)
     with engine.begin() as connection:
         load_log.lock_source(connection, outcome.source)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.problems import FileRejected, Problem, problem_at_rows
+from pipelines.survey_platform import extra_header_rows
 
 # Python's csv module stops at 131,072 characters a field unless told otherwise; the contract's
 # own limits (free text, identifiers ...) are checked afterwards, with the row and column.
@@ -116,7 +117,10 @@ def read_landed_csv(path: Path, canonical_name) -> tuple[pd.DataFrame, list[str]
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise FileRejected(path.name, [Problem("header_present", "the file has no header row")])
     header = [cell.strip() for cell in rows[0]]
-    body = [(position, row) for position, row in enumerate(rows[1:]) if any(cell.strip() for cell in row)]
+    # Positions count the platform's header rows too, so that row numbers stay those of the file.
+    skipped = extra_header_rows(rows)
+    body = [(position, row) for position, row in enumerate(rows[1 + skipped:], start=skipped)
+            if any(cell.strip() for cell in row)]
     if not body:
         raise FileRejected(path.name, [Problem("has_data_rows", "the file has a header but no data rows")])
     problems = _cell_problems(header, body, text)

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines.landing_csv import file_checksum
+from pipelines.landing_read import is_landed_name
 
 LEDGER_NAME = ".announced.json"
 
@@ -47,10 +48,10 @@ def record_announced(directory: str | Path, name: str, checksum: str) -> bool:
 
 
 def landed_csv_files(directory: Path) -> list[Path]:
-    """Entries named *.csv, links and devices included (not followed: validation rejects them)."""
+    """Entries named *.csv, *.xlsx or *.sav, links and devices included (not followed: validation rejects them)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and (p.is_symlink() or not p.is_dir()))
+    return sorted(p for p in directory.iterdir() if is_landed_name(p) and (p.is_symlink() or not p.is_dir()))
 
 
 def _content_key(path: Path) -> str:

@@ -13,18 +13,31 @@ class Problem:
     column: str | None = None
     rows: list[int] = field(default_factory=list)  # spreadsheet rows: the header is row 1
     count: int = 0
+    # Where the supplier's own file shows it, for workbooks and SPSS files: Excel cell references
+    # (`Workforce!C17`, listed instead of rows) and the supplier's column or variable.
+    cells: list[str] = field(default_factory=list)
+    origin: str | None = None
 
     def describe(self) -> str:
         where = f"column {self.column}" if self.column else ""
-        if self.rows:
+        if self.origin:
+            where += f" ({self.origin})" if where else self.origin
+        if self.cells:
+            listed = ", ".join(self.cells)
+            more = f" and {self.count - len(self.cells)} more" if self.count > len(self.cells) else ""
+            where += f"{', ' if where else ''}cell{'s' if self.count > 1 else ''} {listed}{more}"
+        elif self.rows:
             listed = ", ".join(str(r) for r in self.rows)
             more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
             where += f"{', ' if where else ''}row{'s' if self.count > 1 else ''} {listed}{more}"
         return f"[{self.rule}] {where + ': ' if where else ''}{self.message}"
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "column": self.column, "rows": self.rows, "row_count": self.count,
-                "message": self.message}
+        described = {"rule": self.rule, "column": self.column, "rows": self.rows, "row_count": self.count,
+                     "message": self.message}
+        if self.cells or self.origin:
+            described.update(cells=self.cells, origin=self.origin)
+        return described
 
 
 def problem_at_rows(rule: str, message: str, column: str | None, row_positions) -> Problem:

@@ -70,3 +70,9 @@ def test_disclosure_benchmark_prints_information_loss_and_time():
     output = run_bench("disclosure.py", "--respondents", "600", "--organisations", "2")
     assert "600 respondents in 2 organisation(s)" in output, output
     assert "family by family" in output and "linked suppression" in output, output
+
+
+def test_workbook_reader_benchmark():
+    output = run_bench("workbook_reader.py", "--rows", "200", "--openpyxl")
+    assert [row[:2] for row in figure_rows(output, "calamine")] == [["calamine", "200"]]
+    assert [row[:2] for row in figure_rows(output, "openpyxl")] == [["openpyxl", "200"]]
