@@ -60,12 +60,8 @@ def cmd_ingest(args) -> int:
     if missing:
         _say(f"error: no such file: {', '.join(missing)}")
         return EXIT_USAGE
-    if args.mapping:
-        try:
-            load_mapping(args.mapping)
-        except MappingInvalid as invalid:
-            _say(f"error: {args.mapping}: {invalid}")
-            return EXIT_USAGE
+    if not _mapping_usable(args.mapping):
+        return EXIT_USAGE
     outcomes = flow.ingest(settings, args.source, paths, progress=(lambda _m: None) if args.json else _say,
                            mapping=args.mapping)
     if args.json:
@@ -108,15 +104,28 @@ def cmd_quarantine_list(args) -> int:
     return 0
 
 
+def _mapping_usable(mapping: str | None) -> bool:
+    if not mapping:
+        return True
+    try:
+        load_mapping(mapping)
+    except MappingInvalid as invalid:
+        _say(f"error: {mapping}: {invalid}")
+        return False
+    return True
+
+
 def cmd_quarantine_retry(args) -> int:
     from pipelines import flow
     from pipelines.quarantine import release_for_retry
 
     settings = load_settings()
     flow.initialise_warehouse(settings)
+    if not _mapping_usable(args.mapping):
+        return EXIT_USAGE
     retry = release_for_retry(settings, args.file, args.replacement)
     _say(f"{retry.description}, landed as {retry.landed}")
-    outcomes = flow.ingest(settings, retry.source, [str(retry.landed)], progress=_say)
+    outcomes = flow.ingest(settings, retry.source, [str(retry.landed)], progress=_say, mapping=args.mapping)
     _print_outcomes(outcomes)
     return _exit_code(outcomes)
 
@@ -280,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "without --replacement, the quarantined copy (fixed in place) is ingested")
     retry.add_argument("--replacement", metavar="PATH",
                        help="ingest this fixed file in place of the quarantined one (which is then discarded)")
+    retry.add_argument("--mapping", metavar="FILE", help="the supplier's column mapping (YAML) to read it with "
+                       "(default: the landing directory's column-mapping.yml, if any)")
     retry.set_defaults(run=cmd_quarantine_retry)
 
     audit = commands.add_parser("audit", help="check published figures")

@@ -10,6 +10,10 @@ A renamed column or a supplier's own codes are configuration, not code. The file
       sex: {F: 1, M: 2}
 
 Columns not listed keep their own names (so a file already in the contract's names needs no entry).
+
+A supplier who always delivers into the same landing directory needs no option at all: a
+`column-mapping.yml` in `landing/<source>/` applies to every file landed there (by the DAGs, the
+watcher or `culture ingest`), unless a mapping is given explicitly.
 """
 from __future__ import annotations
 
@@ -20,6 +24,20 @@ import pandas as pd
 import yaml
 
 KNOWN_KEYS = {"sheet", "columns", "codes"}
+
+
+LANDING_MAPPING_NAME = "column-mapping.yml"
+
+
+def mapping_for(landing_dir: Path, source: str, path: str | Path, given: str | Path | None) -> str | None:
+    """The mapping file to read `path` with: the one given, else its landing directory's own."""
+    if given:
+        return str(given)
+    folder = Path(landing_dir) / source
+    candidate = folder / LANDING_MAPPING_NAME
+    if Path(path).parent == folder and candidate.is_file() and not candidate.is_symlink():
+        return str(candidate)
+    return None
 
 
 class MappingInvalid(ValueError):

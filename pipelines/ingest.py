@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.faults import describe_fault
-from pipelines.column_mapping import MappingInvalid, load_mapping
+from pipelines.column_mapping import MappingInvalid, load_mapping, mapping_for
 from pipelines.landing_csv import NotARegularFile, file_checksum
 from pipelines.landing_entry import checked_entry, delivered_at, shortened
 from pipelines.landing_read import read_landed
@@ -109,14 +109,15 @@ def _known_delivery(connection, outcome: FileOutcome) -> bool:
 
 def validate_file(settings: Settings, source_name: str, path: str | Path, mapping: str | Path | None = None) -> FileOutcome:
     """Check one file against its contract. Unchanged re-deliveries are recognised by checksum
-    (of the file as delivered, whatever its format). `mapping` is a supplier's column mapping file.
+    (of the file as delivered, whatever its format). `mapping` is a supplier's column mapping file
+    (default: the landing directory's own, if the file sits there and it has one).
 
     Never raises for anything about the file or the warehouse: the outcome carries the verdict.
     """
     source = get_source(source_name)
     path = Path(os.path.abspath(path))  # not resolve(): a link is judged as the link it is
     outcome = FileOutcome(source=source_name, path=str(path), checksum=_unread_checksum(path), status="valid",
-                          mapping=str(mapping) if mapping else None)
+                          mapping=mapping_for(settings.landing_dir, source_name, path, mapping))
     extra_columns: list[str] = []
     problems: list[Problem] = []
     try:

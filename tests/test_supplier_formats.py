@@ -184,6 +184,22 @@ def test_a_supplier_mapping_renames_variables_and_recodes_values(units_loaded, t
     assert loaded == expected.value_counts().to_dict()
 
 
+def test_a_mapping_in_the_landing_directory_reads_every_file_landed_there(units_loaded, tmp_path, capsys):
+    """What the DAGs and the watcher use: no option, the supplier's landing directory says it."""
+    frame = sample_frame(SAMPLES / SAMPLE_FILES["workforce"]).rename(columns={"unit_code": "Unit", "headcount": "Staff"})
+    landing = units_loaded.landing_dir / "workforce"
+    landing.mkdir(parents=True, exist_ok=True)
+    landed = write_workbook(frame, landing / "hr_extract.xlsx", "Workforce")
+    assert run_cli("ingest", "workforce", landed) == 1, "without a mapping the renamed columns break the contract"
+    capsys.readouterr()
+    landed = write_workbook(frame, landing / "hr_extract_again.xlsx", "Workforce")
+    (landing / "column-mapping.yml").write_text("columns:\n  Unit: unit_code\n  Staff: headcount\n", encoding="utf-8")
+    assert run_cli("ingest", "workforce", landed) == 0
+    assert query(units_loaded.warehouse_url, "SELECT SUM(headcount) AS n FROM fact_workforce")["n"].iloc[0] > 0
+    landed_files = flow.find_landed_files(units_loaded, "workforce")
+    assert not [f for f in landed_files if f.endswith(".yml")], "the mapping file itself is never taken for data"
+
+
 def test_a_broken_mapping_file_is_a_usage_error(units_loaded, tmp_path):
     mapping = tmp_path / "broken.yaml"
     mapping.write_text("colums:\n  Unit: unit_code\n", encoding="utf-8")
