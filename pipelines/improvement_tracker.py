@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 import yaml
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from pipelines.reference import REFERENCE_DIR
 from warehouse.bulk import bulk_insert
@@ -69,16 +69,15 @@ def status_of(change_pp, change_significant, direction: str) -> str:
     return IMPROVED if better else WORSENED
 
 
-def _organisation_figures(engine: Engine, source: str) -> pd.DataFrame:
-    facts, wave = table(engine, FACT_TABLE[source]), table(engine, "survey_wave")
+def _organisation_figures(connection: Connection, source: str) -> pd.DataFrame:
+    facts, wave = table(connection.engine, FACT_TABLE[source]), table(connection.engine, "survey_wave")
     query = (sa.select(facts.c.wave_id, wave.c.wave, facts.c.measure, facts.c[VALUE_COLUMN[source]].label("value"),
                        facts.c.previous_value, facts.c.change_pp, facts.c.change_significant, facts.c.benchmark,
                        facts.c.suppressed)
              .join(wave, wave.c.wave_id == facts.c.wave_id)
              .where(wave.c.status == "current", wave.c.source == source, facts.c.unit_code.is_(None),
                     facts.c.breakdown == "all"))
-    with engine.connect() as connection:
-        return pd.read_sql(query, connection)
+    return pd.read_sql(query, connection)
 
 
 def tracker_rows(figures: dict[str, pd.DataFrame], measures: list[TrackedMeasure]) -> pd.DataFrame:
@@ -100,10 +99,16 @@ def tracker_rows(figures: dict[str, pd.DataFrame], measures: list[TrackedMeasure
     return rows[list(COLUMNS)]
 
 
-def refresh_tracker(engine: Engine, path: Path = AREAS_FILE) -> int:
-    """Rebuild the tracker from the file and every current wave. Returns rows."""
-    rows = tracker_rows({source: _organisation_figures(engine, source) for source in VALUE_COLUMN}, tracked_measures(path))
-    with engine.begin() as connection:
-        connection.execute(sa.delete(table(engine, "fact_improvement_tracker")))
-        bulk_insert(connection, "fact_improvement_tracker", rows)
+def write_tracker(connection: Connection, path: Path = AREAS_FILE) -> int:
+    """Rebuild the tracker from the file and every current wave, in the caller's transaction. Returns rows."""
+    figures = {source: _organisation_figures(connection, source) for source in VALUE_COLUMN}
+    rows = tracker_rows(figures, tracked_measures(path))
+    connection.execute(sa.delete(table(connection.engine, "fact_improvement_tracker")))
+    bulk_insert(connection, "fact_improvement_tracker", rows)
     return len(rows)
+
+
+def refresh_tracker(engine: Engine, path: Path = AREAS_FILE) -> int:
+    """Rebuild the tracker after a publish (its own transaction). Returns rows."""
+    with engine.begin() as connection:
+        return write_tracker(connection, path)
