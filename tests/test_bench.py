@@ -64,3 +64,9 @@ def test_pulse_latency_benchmark_in_process(postgres_server):
                        "--no-airflow")
     row, = figure_rows(output, "1")
     assert float(row[1]) > 0 and row[2] == "-", output
+
+
+def test_key_driver_benchmark_prints_a_row_per_size():
+    output = run_bench("drivers.py", "--respondents", "400", "--samples", "20")
+    rows = figure_rows(output, "drivers")
+    assert [row[1] for row in rows] == ["400"]
