@@ -23,7 +23,7 @@ VIEW_ORDER = (
     "hr_survey_results", "hr_pulse_results",
     "hr_comment_themes", "hr_comment_theme_trends", "hr_comments",
     "hr_leaving_rates", "hr_leaver_reasons", "hr_stay_factors",
-    "hr_key_drivers", "hr_focus_areas", "hr_improvement_tracker",
+    "hr_key_drivers", "hr_focus_areas", "hr_improvement_tracker", "hr_retention_risk",
 )
 SUPPRESSION_FLAG = "suppressed"
 

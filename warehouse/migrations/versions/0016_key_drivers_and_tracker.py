@@ -15,7 +15,7 @@ down_revision = "0020"
 branch_labels = None
 depends_on = None
 
-NEW_VIEWS = ("hr_key_drivers", "hr_focus_areas", "hr_improvement_tracker")
+NEW_VIEWS = ("hr_key_drivers", "hr_focus_areas", "hr_improvement_tracker", "hr_retention_risk")
 
 
 def upgrade() -> None:
