@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines import measure_catalogue, significance
+from pipelines.improvement_tracker import refresh_tracker
 from pipelines.pulse_weighting import margin_of_error, weight_to_population
 from pipelines.sources.pulse import fieldwork_start
 from pipelines.survey_measures import reporting_groups
@@ -140,5 +141,8 @@ def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> 
 
 
 def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    """Make a computed pulse current, then refresh its change and the next pulse's change."""
-    return PULSE_FACTS.publish(engine, wave_id, "pulse", min_group_size)
+    """Make a computed pulse current, then refresh its change and the next pulse's change, and the
+    areas-for-improvement tracker (what the latest pulse suggests before the next annual wave)."""
+    replaced = PULSE_FACTS.publish(engine, wave_id, "pulse", min_group_size)
+    refresh_tracker(engine)
+    return replaced

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines import significance
+from pipelines.focus_areas import compute_key_drivers
+from pipelines.improvement_tracker import refresh_tracker
 from pipelines.sources.people_survey import org_tree_date
 from pipelines.survey_disclosure import suppress_survey_cells
 from pipelines.survey_measures import compute_measures
@@ -55,5 +57,12 @@ def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> i
 
 
 def publish_wave(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    """Make a computed wave current, then refresh the year-on-year changes it takes part in."""
-    return SURVEY_FACTS.publish(engine, wave_id, "people_survey", min_group_size)
+    """Make a computed wave current, then refresh the year-on-year changes it takes part in, its
+    key drivers and focus areas, and the areas-for-improvement tracker."""
+    replaced = SURVEY_FACTS.publish(engine, wave_id, "people_survey", min_group_size)
+    with engine.connect() as connection:
+        is_current = waves.wave_row(connection, wave_id).status == "current"
+    if is_current:
+        compute_key_drivers(engine, wave_id, min_group_size)
+        refresh_tracker(engine)
+    return replaced

@@ -76,3 +76,9 @@ def test_workbook_reader_benchmark():
     output = run_bench("workbook_reader.py", "--rows", "200", "--openpyxl")
     assert [row[:2] for row in figure_rows(output, "calamine")] == [["calamine", "200"]]
     assert [row[:2] for row in figure_rows(output, "openpyxl")] == [["openpyxl", "200"]]
+
+
+def test_key_driver_benchmark_prints_a_row_per_size():
+    output = run_bench("drivers.py", "--respondents", "400", "--samples", "20")
+    rows = figure_rows(output, "drivers")
+    assert [row[1] for row in rows] == ["400"]

@@ -23,6 +23,7 @@ VIEW_ORDER = (
     "hr_survey_results", "hr_pulse_results",
     "hr_comment_themes", "hr_comment_theme_trends", "hr_comments",
     "hr_leaving_rates", "hr_leaver_reasons", "hr_stay_factors",
+    "hr_key_drivers", "hr_focus_areas", "hr_improvement_tracker", "hr_retention_risk",
 )
 SUPPRESSION_FLAG = "suppressed"
 
@@ -72,10 +73,13 @@ def contracts() -> list[ViewContract]:
     return [contract(name) for name in VIEW_ORDER]
 
 
-def create_views(execute) -> None:
-    """Create every view from the files; `execute` runs one SQL statement (op.execute in a migration)."""
+def create_views(execute, names=None) -> None:
+    """Create the views `names` (default: every view) from the files, in creation order; `execute`
+    runs one SQL statement (op.execute in a migration). A migration older than a view names the
+    views of its time, since PostgreSQL will not create a view over a table that does not exist yet."""
     for view in contracts():
-        execute(view.create_sql())
+        if names is None or view.name in names:
+            execute(view.create_sql())
 
 
 def drop_views(execute, names=None) -> None:

@@ -32,6 +32,14 @@ V1_VIEWS = (
 )
 
 
+# The views this migration creates (later migrations add theirs, over tables they create).
+VIEWS_OF_0014 = (
+    "hr_units", "hr_measures", "hr_grades", "hr_periods", "hr_survey_results", "hr_pulse_results",
+    "hr_comment_themes", "hr_comment_theme_trends", "hr_comments", "hr_leaving_rates", "hr_leaver_reasons",
+    "hr_stay_factors",
+)
+
+
 def _v1_sql(module_name: str, constant: str) -> str:
     path = Path(__file__).resolve().parent / f"{module_name}.py"
     spec = importlib.util.spec_from_file_location(f"_culture_migration_{module_name}", path)
@@ -48,7 +56,7 @@ def upgrade() -> None:
             batch.add_column(sa.Column(column, sa.Text))
     with op.batch_alter_table("fact_pulse_measure") as batch:
         batch.add_column(sa.Column("benchmark_year", sa.Integer))
-    view_files.create_views(op.execute)
+    view_files.create_views(op.execute, VIEWS_OF_0014)
 
 
 def downgrade() -> None:

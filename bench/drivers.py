@@ -1,0 +1,52 @@
+"""Key driver analysis at Civil Service scale: relative weights with bootstrap intervals for the
+three outcomes, for the organisation and every directorate, from answers already in memory.
+
+    python bench/drivers.py                          # 3,400, 100,000 and 350,000 respondents
+    python bench/drivers.py --respondents 100000 --samples 500
+
+Prints figures only (docs/performance.md).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from harness import peak_mb  # noqa: E402  (bench/ beside this script)
+
+
+def answers_and_units(respondents: int):
+    import pandas as pd
+
+    from pipelines.sample_data import org_unit_rows, survey_frame
+    from pipelines.sources.people_survey import response_records
+
+    frame = survey_frame(respondents, seed=7, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
+    responses = response_records(frame, wave_id=1)
+    units = pd.DataFrame(org_unit_rows())[["unit_code", "unit_name", "parent_code", "level"]].replace("", None)
+    return responses, units
+
+
+def main(argv=None) -> None:
+    from pipelines import drivers
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--respondents", type=int, nargs="+", default=[3400, 100_000, 350_000])
+    parser.add_argument("--samples", type=int, default=drivers.BOOTSTRAP_SAMPLES)
+    arguments = parser.parse_args(argv)
+    print(f"{'stage':<8} {'respondents':>11} {'samples':>7} {'units':>5} {'seconds':>8} {'peak_MB':>8}")
+    for respondents in arguments.respondents:
+        responses, units = answers_and_units(respondents)
+        started = time.perf_counter()
+        rows = drivers.driver_rows(responses, units, min_group_size=10, samples=arguments.samples)
+        seconds = time.perf_counter() - started
+        analysed = rows[["unit_code"]].drop_duplicates().shape[0]
+        print(f"{'drivers':<8} {respondents:>11} {arguments.samples:>7} {analysed:>5} {seconds:>8.1f} {peak_mb():>8}")
+
+
+if __name__ == "__main__":
+    main()
