@@ -19,6 +19,7 @@ from warehouse.org_tree import ancestor_paths
 # A bootstrap over fewer respondents gives intervals too wide to rank nine themes by; and an
 # importance computed on a small unit would be a figure about a handful of people.
 MIN_RESPONDENTS_FOR_DRIVERS = 100
+BOOTSTRAP_ROWS = 20_000
 BOOTSTRAP_SAMPLES = 500
 BOOTSTRAP_SEED = 20_000  # Johnson (2000): any fixed number does; fixed so reruns give the same intervals
 
@@ -84,14 +85,20 @@ def key_drivers(predictors: np.ndarray, outcome: np.ndarray, samples: int = BOOT
     data = data[~np.isnan(data).any(axis=1)]
     weights = _weights_from_correlation(np.corrcoef(data, rowvar=False))
     r_squared = float(weights.sum())
+    shares = 100 * weights / r_squared
     rng = np.random.default_rng(seed)
+    # Above BOOTSTRAP_ROWS respondents, resamples of that size are drawn and their spread around the
+    # full estimate shrunk by sqrt(m / n) (an m-out-of-n bootstrap): the interval a full bootstrap
+    # gives, at a fraction of the cost (a full one took minutes at 350,000 respondents).
+    size = min(len(data), BOOTSTRAP_ROWS)
     boot = np.empty((samples, len(weights)))
     for sample in range(samples):
-        counts = np.bincount(rng.integers(0, len(data), len(data)), minlength=len(data)).astype(float)
-        drawn = _weights_from_correlation(_weighted_correlation(data, counts))
+        rows, counts = np.unique(rng.integers(0, len(data), size), return_counts=True)
+        drawn = _weights_from_correlation(_weighted_correlation(data[rows], counts.astype(float)))
         boot[sample] = 100 * drawn / drawn.sum()
+    boot = shares + (boot - shares) * np.sqrt(size / len(data))
     low, high = np.nanpercentile(boot, [2.5, 97.5], axis=0)
-    return DriverResult(weights, 100 * weights / r_squared, low, high, r_squared, len(data))
+    return DriverResult(weights, shares, low, high, r_squared, len(data))
 
 
 def _answers(responses: pd.DataFrame, code: str) -> np.ndarray:
