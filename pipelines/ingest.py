@@ -222,8 +222,14 @@ def _load(settings: Settings, outcome: FileOutcome) -> FileOutcome:
         staged_or_loaded = "loaded"
         load_id = load_log.record(connection, source=outcome.source, file_name=shortened(path.name),
                                   checksum=outcome.checksum, outcome="loading", wave=outcome.wave, rows=len(frame),
-                                  report_path=outcome.report_path)
-        wave_id = source.load(connection, frame, load_id)
+                                  report_path=outcome.report_path, delivered_at=outcome.delivered_at)
+        try:
+            wave_id = source.load(connection, frame, load_id)
+        except load_log.OlderDelivery:  # checked before the load writes anything
+            load_log.set_outcome(connection, load_id, "replaced")
+            outcome.status, outcome.rows = "loaded", len(frame)
+            outcome.message = "a later delivery of the same data was already loaded: this one is kept in the load log only"
+            return outcome
         if wave_id is not None:
             waves.set_delivered_at(connection, wave_id, outcome.delivered_at)
             staged_or_loaded = "staged"  # published by a later step, which marks the log 'loaded'

@@ -146,3 +146,34 @@ def test_the_later_delivery_wins_even_when_its_load_finishes_first(reference, tm
     log = query(url, "SELECT file_name, outcome FROM load_log WHERE source = 'people_survey' ORDER BY file_name")
     assert log.to_dict("records") == [{"file_name": "correction.csv", "outcome": "loaded"},
                                       {"file_name": "original.csv", "outcome": "replaced"}]
+
+
+@pytest.mark.parametrize("source, sample, column, value", [
+    ("workforce", "workforce_2024-09-01.csv", "headcount", "7"),
+    ("org_units", "org_units_2024-01-01.csv", "unit_name", "Renamed in the correction"),
+])
+def test_a_snapshot_or_org_version_delivered_later_wins_whatever_order_they_load_in(
+        culture_env, tmp_path, source, sample, column, value):
+    """Workforce snapshots and org-unit versions replace earlier deliveries of the same date: the
+    file that landed later wins even when the earlier one is loaded after it."""
+    if source == "workforce":
+        assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
+    landing = culture_env.landing_dir / source
+    landing.mkdir(parents=True)
+    older, newer = landing / "original.csv", landing / "correction.csv"
+    shutil.copy(SAMPLES / sample, older)
+    frame = pd.read_csv(SAMPLES / sample, dtype=str, keep_default_na=False)
+    frame[column] = value
+    frame.to_csv(newer, index=False)
+    landed = os.stat(newer).st_mtime
+    os.utime(older, (landed - 3, landed - 3))
+
+    assert run_cli("ingest", source, newer) == 0
+    assert run_cli("ingest", source, older) == 0  # taken in, but not over the correction
+    table, key = ("fact_workforce", "headcount") if source == "workforce" else ("dim_org_unit", "unit_name")
+    values = query(culture_env.warehouse_url, f"SELECT DISTINCT {key} AS v FROM {table}")["v"].astype(str).tolist()
+    assert values == [value]
+    log = query(culture_env.warehouse_url, f"SELECT file_name, outcome FROM load_log WHERE source = '{source}' "
+                                           "ORDER BY load_id")
+    assert log.to_dict("records") == [{"file_name": "correction.csv", "outcome": "loaded"},
+                                      {"file_name": "original.csv", "outcome": "replaced"}]

@@ -31,13 +31,35 @@ def lock_source(connection: Connection, source: str) -> None:
 
 def record(connection: Connection, *, source: str, file_name: str, checksum: str, outcome: str,
            wave: str | None = None, rows: int | None = None, message: str | None = None,
-           report_path: str | None = None) -> int:
+           report_path: str | None = None, delivered_at: str | None = None) -> int:
     log = table(connection.engine, "load_log")
     result = connection.execute(sa.insert(log).values(
         source=source, file_name=file_name, checksum=checksum, wave=wave, rows=rows, outcome=outcome,
         message=message, report_path=report_path, loaded_at=dt.datetime.now(dt.timezone.utc),
+        delivered_at=dt.datetime.fromisoformat(delivered_at) if delivered_at else None,
     ))
     return result.inserted_primary_key[0]
+
+
+class OlderDelivery(Exception):
+    """What this file would replace came from a file that landed later: the later delivery wins."""
+
+
+def _delivery_order(delivered_at, load_id: int) -> tuple:
+    """Later delivery sorts higher: by landing time, then (same time, or none recorded) by load id."""
+    if delivered_at is not None and delivered_at.tzinfo is None:  # SQLite returns naive UTC
+        delivered_at = delivered_at.replace(tzinfo=dt.timezone.utc)
+    return delivered_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc), load_id
+
+
+def refuse_if_delivered_later(connection: Connection, load_id: int, replaced_load_ids) -> None:
+    """Raise OlderDelivery if any load this one would replace came from a later delivery."""
+    log = table(connection.engine, "load_log")
+    ids = {int(i) for i in replaced_load_ids if i is not None} | {load_id}
+    rows = connection.execute(sa.select(log.c.load_id, log.c.delivered_at).where(log.c.load_id.in_(ids))).all()
+    order = {r.load_id: _delivery_order(r.delivered_at, r.load_id) for r in rows}
+    if any(order[i] > order[load_id] for i in ids - {load_id} if i in order):
+        raise OlderDelivery()
 
 
 def set_outcome(connection: Connection, load_id: int, outcome: str) -> None:

@@ -9,6 +9,7 @@ from pipelines.problems import Problem
 from pipelines.sources import Source
 from pipelines.sources.common import canonical_lower, dates, latest_date
 from pipelines.validation import expect
+from warehouse import load_log
 from warehouse.db import table
 from warehouse.org_tree import find_cycle, units_in_force
 
@@ -64,7 +65,12 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
          "parent_code": r.parent_code or None, "level": r.level, "load_id": load_id}
         for r in frame.itertuples()
     ]
-    # A corrected delivery of the same (unit, valid_from) replaces the earlier row.
+    # A corrected delivery of the same (unit, valid_from) replaces the earlier row, unless the
+    # earlier row came from a file that landed later.
+    keys = {(row["unit_code"], row["valid_from"]) for row in rows}
+    earlier = connection.execute(sa.select(units.c.unit_code, units.c.valid_from, units.c.load_id).where(
+        units.c.valid_from.in_({v for _, v in keys}))).all()
+    load_log.refuse_if_delivered_later(connection, load_id, [r.load_id for r in earlier if (r.unit_code, r.valid_from) in keys])
     for row in rows:
         connection.execute(sa.delete(units).where(units.c.unit_code == row["unit_code"], units.c.valid_from == row["valid_from"]))
     connection.execute(sa.insert(units), rows)

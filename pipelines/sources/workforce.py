@@ -9,6 +9,7 @@ from pipelines import contract, reference
 from pipelines.sources import Source
 from pipelines.sources.common import canonical_lower, latest_date, unit_codes_known_by
 from pipelines.validation import expect
+from warehouse import load_log
 from warehouse.db import table
 
 COLUMNS = ("snapshot_date", "unit_code", "grade", "sex", "headcount")
@@ -41,6 +42,8 @@ def wave_of(frame: pd.DataFrame) -> str:
 def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
     workforce = table(connection.engine, "fact_workforce")
     snapshot = pd.Timestamp(frame["snapshot_date"].iloc[0]).date()
+    earlier = connection.execute(sa.select(workforce.c.load_id).where(workforce.c.snapshot_date == snapshot).distinct())
+    load_log.refuse_if_delivered_later(connection, load_id, [r.load_id for r in earlier])
     connection.execute(sa.delete(workforce).where(workforce.c.snapshot_date == snapshot))
     connection.execute(sa.insert(workforce), [
         {"snapshot_date": snapshot, "unit_code": r.unit_code, "grade": r.grade or None,
