@@ -119,7 +119,8 @@ def _data_quality_rows(frame: pd.DataFrame) -> list[dict]:
     for row in frame.to_dict("records"):
         report = row.get("report_path")
         row["report_url"] = Path(report).resolve().as_uri() if report else None
-        row["message"] = (row.get("message") or "").splitlines()[0][:400] if row.get("message") else ""
+        message = row.get("message")  # NULL for loaded files: read back as NaN, not None
+        row["message"] = message.splitlines()[0][:400] if isinstance(message, str) and message else ""
         rows.append(row)
     return rows
 

@@ -125,3 +125,18 @@ def test_report_renders_in_headless_chromium_without_console_errors(report, tmp_
         browser.close()
     assert errors == []
     assert screenshot.stat().st_size > 50_000
+
+
+def test_the_report_builds_after_a_rejected_file(tmp_path):
+    """A rejected file leaves a row with a message in the load log beside loaded files without one."""
+    settings = Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10)
+    write_sample_organisation(settings.landing_dir, respondents=300, seed=5, years=(2024,), pulses=0)
+    flow.initialise_warehouse(settings)
+    for source in ("org_units", "workforce", "people_survey"):
+        assert {o.status for o in flow.ingest(settings, source, flow.find_landed_files(settings, source))} == {"loaded"}
+    bad = tmp_path / "bad_workforce.csv"
+    bad.write_text("snapshot_date,unit_code,grade,sex,headcount\n2024-09-01,NOWHERE,EO,1,5\n", encoding="utf-8")
+    assert flow.ingest(settings, "workforce", [str(bad)])[0].status == "rejected"
+    html, *_ = build_report(settings, tmp_path / "out")
+    page = html.read_text(encoding="utf-8")
+    assert "bad_workforce.csv" in page and "rejected" in page
