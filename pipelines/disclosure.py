@@ -243,14 +243,14 @@ class LinkedTable:
 
     def _needed_numerator_width(self, cells: np.ndarray) -> np.ndarray:
         """(cells x splits) protection interval in numerator units, limited to what could be
-        protected at all: a group's parents' own figures already bound it (if nobody in the
-        directorate gave an answer, nobody in its teams did), whatever is hidden."""
+        protected at all: a group's shown parents' own figures already bound it (if nobody in the
+        directorate gave an answer, nobody in its teams did), whatever is hidden below them."""
         n = self.n[cells]
         wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
         for row, cell in enumerate(cells):
             for family in self.family_of[cell]:
                 parent = self.equations[family][0][0]
-                if parent == cell:
+                if parent == cell or self.hidden[parent]:  # only a published figure can pin it
                     continue
                 for split in range(len(self.splits)):
                     possible = achievable_width(n[row:row + 1], self.numerators[cell:cell + 1, split], self.n[parent],
