@@ -169,7 +169,7 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
     cells["value"] = 100.0 * cells["theme_comments"] / cells["respondents"]
     # Each comment has one theme: a group's theme shares add up to 100, one linked table.
     cells["suppressed"] = disclosure.suppress(cells.assign(key="theme share"), families, k,
-                                              adding_keys=frozenset({"theme share"})).to_numpy()
+                                              adding_keys=frozenset({"theme share"}), hidden_parents_pin=True).to_numpy()
     records = cells[["source", "wave", "question", "unit_code", "unit_level", "theme"]].assign(
         comments=cells["respondents"].astype(int), theme_comments=cells["theme_comments"].astype(int),
         value=cells["value"], suppressed=cells["suppressed"]).astype(object)

@@ -46,7 +46,8 @@ _SLACK = 1e-6
 
 
 def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, *,
-             adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE) -> pd.Series:
+             adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE,
+             hidden_parents_pin: bool = False) -> pd.Series:
     """Boolean Series (aligned with `cells`) of suppressed cells.
 
     cells: group_id, measure, respondents; optional `value` (enables the protection-interval
@@ -54,11 +55,14 @@ def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, *
     the measure) and `primary` (extra primary cells).
     families: family_id, group_id, role ('parent' or 'child'); one parent per family.
     adding_keys: keys whose measures' values add up to the whole range in every cell.
+    hidden_parents_pin: let a hidden parent's own figure limit the interval its children need
+    (weaker: used for comment theme shares, whose small tables otherwise lose their totals).
     """
     frame = cells.reset_index(drop=True)
     flags = np.zeros(len(frame), dtype=bool)
     with threadpool_limits(1):  # many small factorisations: threads cost more than they save
         for rows, table in _linked_tables(frame, families, min_group_size, adding_keys, value_range):
+            table.hidden_parents_pin = hidden_parents_pin
             flags[rows] = table.protect()
     return pd.Series(flags, index=cells.index, name="suppressed")
 
@@ -153,6 +157,7 @@ class LinkedTable:
             np.logical_or.at(self.hidden, group_index, hidden_rows)
         self.hidden[len(self.groups):] = True  # remainders are never published
         self.is_group = np.arange(len(self.n)) < len(self.groups)
+        self.hidden_parents_pin = False
         self.root = int(np.argmax(self.n[:len(self.groups)]))
         self._fixed_cache: dict[tuple, np.ndarray] = {}
         self._seen = (self.numerators.copy(), self.numerators.copy())
@@ -250,8 +255,8 @@ class LinkedTable:
         for row, cell in enumerate(cells):
             for family in self.family_of[cell]:
                 parent = self.equations[family][0][0]
-                if parent == cell or self.hidden[parent]:  # only a published figure can pin it
-                    continue
+                if parent == cell or (self.hidden[parent] and not self.hidden_parents_pin):
+                    continue  # only a published figure can pin it
                 for split in range(len(self.splits)):
                     possible = achievable_width(n[row:row + 1], self.numerators[cell:cell + 1, split], self.n[parent],
                                                 self.numerators[parent, split], self.value_range)[0]
