@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import peak_mb  # noqa: E402  (bench/ beside this script)
+from harness import answers_and_units, peak_mb  # noqa: E402  (bench/ beside this script)
 
 
 def family_by_family(cells, families, k: int):
@@ -56,17 +56,11 @@ def family_by_family(cells, families, k: int):
 
 
 def one_organisation(job: tuple[int, int]) -> dict:
-    import pandas as pd
-
-    from pipelines.sample_data import org_unit_rows, survey_frame
-    from pipelines.sources.people_survey import response_records
     from pipelines.survey_disclosure import suppress_survey_cells
     from pipelines.survey_measures import compute_measures
 
     seed, respondents = job
-    frame = survey_frame(respondents, seed=seed, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
-    units = pd.DataFrame(org_unit_rows())[["unit_code", "unit_name", "parent_code", "level"]].replace("", None)
-    cells, families = compute_measures(response_records(frame, wave_id=1), units)
+    cells, families = compute_measures(*answers_and_units(respondents, seed))
     started = time.perf_counter()
     linked = suppress_survey_cells(cells, families, 10).to_numpy()
     seconds = time.perf_counter() - started

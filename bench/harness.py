@@ -14,6 +14,20 @@ def peak_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def answers_and_units(respondents: int, seed: int = 7):
+    """A sample organisation's survey answers (as the pipeline reads them from the warehouse) and
+    its org units, in memory."""
+    import pandas as pd
+
+    from pipelines.sample_data import org_unit_rows, survey_frame
+    from pipelines.sources.people_survey import response_records
+
+    frame = survey_frame(respondents, seed=seed, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
+    responses = response_records(frame, wave_id=1)
+    units = pd.DataFrame(org_unit_rows())[["unit_code", "unit_name", "parent_code", "level"]].replace("", None)
+    return responses, units
+
+
 def sample_warehouse(work: Path, respondents: int, url: str | None = None):
     """Writes a sample organisation (one 2024 wave of `respondents`) into work/landing and loads its
     org units and workforce into a new warehouse (SQLite in `work` unless `url` is given); the

@@ -19,19 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import peak_mb  # noqa: E402  (bench/ beside this script)
-
-
-def answers_and_units(respondents: int):
-    import pandas as pd
-
-    from pipelines.sample_data import org_unit_rows, survey_frame
-    from pipelines.sources.people_survey import response_records
-
-    frame = survey_frame(respondents, seed=7, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
-    responses = response_records(frame, wave_id=1)
-    units = pd.DataFrame(org_unit_rows())[["unit_code", "unit_name", "parent_code", "level"]].replace("", None)
-    return responses, units
+from harness import answers_and_units, peak_mb  # noqa: E402  (bench/ beside this script)
 
 
 def duckdb_sql(responses, units) -> str:
