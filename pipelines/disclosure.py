@@ -28,12 +28,11 @@ splits of one question, whose shares add up to 100) share a `key`.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
 from pipelines.disclosure_intervals import Component, achievable_width, required_width
@@ -93,26 +92,43 @@ def _linked_tables(frame: pd.DataFrame, families: pd.DataFrame, k: int, adding_k
                    value_range: float, hidden: np.ndarray | None = None):
     keys = frame["key"] if "key" in frame else frame["measure"]
     extra = frame["primary"].fillna(False).astype(bool) if "primary" in frame else pd.Series(False, index=frame.index)
-    parents = families[families["role"] == "parent"].set_index("family_id")["group_id"]
-    children = families[families["role"] == "child"].groupby("family_id")["group_id"].apply(list)
-    family_list = [(parents[f], members) for f, members in children.items() if f in parents.index]
+    family_index = _FamilyIndex.of(families)
     for key, rows in frame.groupby(keys, sort=False).groups.items():
         rows = np.asarray(rows)
-        yield rows, LinkedTable(frame.loc[rows], extra.loc[rows].to_numpy(), family_list, k, adding=key in adding_keys,
+        yield rows, LinkedTable(frame.loc[rows], extra.loc[rows].to_numpy(), family_index, k, adding=key in adding_keys,
                                 value_range=value_range, hidden_rows=None if hidden is None else hidden[rows])
+
+
+@dataclass(frozen=True)
+class _FamilyIndex:
+    """The families as arrays over one numbering of their groups, built once for all of a
+    measure's linked tables: parent per family, and the children in family order."""
+    group_ids: pd.Index
+    parent: np.ndarray  # (families,) group numbers
+    child: np.ndarray  # (children,) group numbers, grouped by family
+    child_family: np.ndarray  # (children,) the family of each child
+
+    @classmethod
+    def of(cls, families: pd.DataFrame) -> "_FamilyIndex":
+        parents = families[families["role"] == "parent"].drop_duplicates("family_id").set_index("family_id")["group_id"]
+        children = families[(families["role"] == "child") & families["family_id"].isin(parents.index)]
+        children = children.sort_values("family_id", kind="stable")
+        family_ids, child_family = np.unique(children["family_id"].to_numpy(), return_inverse=True)
+        group_ids = pd.Index(pd.unique(pd.concat([parents, children["group_id"]], ignore_index=True)))
+        return cls(group_ids, group_ids.get_indexer(parents.loc[family_ids]),
+                   group_ids.get_indexer(children["group_id"]), child_family.astype(np.int64))
 
 
 class LinkedTable:
     """One key's cells (one per group, one column per split measure) and the families linking them."""
 
-    def __init__(self, rows: pd.DataFrame, extra_primary: np.ndarray, families: list[tuple], k: int, *,
+    def __init__(self, rows: pd.DataFrame, extra_primary: np.ndarray, families: "_FamilyIndex", k: int, *,
                  adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
         self.k, self.adding, self.value_range = k, adding, value_range
-        self.groups = list(pd.unique(rows["group_id"]))
+        group_index, groups = pd.factorize(rows["group_id"])  # codes in order of first appearance
+        split_index, splits = pd.factorize(rows["measure"])
+        self.groups, self.splits = list(groups), list(splits)
         self.position = {g: i for i, g in enumerate(self.groups)}
-        self.splits = list(pd.unique(rows["measure"]))
-        group_index = rows["group_id"].map(self.position).to_numpy()
-        split_index = rows["measure"].map({m: i for i, m in enumerate(self.splits)}).to_numpy()
         n = np.zeros(len(self.groups))
         np.maximum.at(n, group_index, rows["respondents"].to_numpy(dtype=float))
         self.has_values = "value" in rows and rows["value"].notna().any()
@@ -129,19 +145,24 @@ class LinkedTable:
         self.equations: list[list[tuple[int, float]]] = []
         self.family_of: dict[int, list[int]] = defaultdict(list)
         sizes, tops, sensitive = list(n), list(numerators), list(primary)
-        for parent, members in families:
-            if parent not in self.position:
-                continue
-            kids = [self.position[c] for c in members if c in self.position]
-            if not kids:
-                continue
-            p = self.position[parent]
-            rest_n = n[p] - n[kids].sum()
-            terms = [(p, 1.0)] + [(c, -1.0) for c in kids]
+        local = np.full(len(families.group_ids), -1)
+        found = families.group_ids.get_indexer(self.groups)
+        local[found[found >= 0]] = np.flatnonzero(found >= 0)
+        parent_of = local[families.parent]
+        kept = (local[families.child] >= 0) & (parent_of[families.child_family] >= 0)
+        kid_cells, kid_family = local[families.child][kept], families.child_family[kept]
+        kid_n = np.bincount(kid_family, weights=n[kid_cells], minlength=len(parent_of))
+        kid_numerators = np.zeros((len(parent_of), len(self.splits)))
+        np.add.at(kid_numerators, kid_family, numerators[kid_cells])
+        starts = np.searchsorted(kid_family, np.arange(len(parent_of) + 1))
+        for f in np.unique(kid_family).tolist():
+            p = int(parent_of[f])
+            rest_n = n[p] - kid_n[f]
+            terms = [(p, 1.0)] + [(c, -1.0) for c in kid_cells[starts[f]:starts[f + 1]].tolist()]
             if rest_n > 0.5:
                 remainder = len(sizes)
                 sizes.append(rest_n)
-                tops.append(np.clip(numerators[p] - numerators[kids].sum(axis=0), 0, value_range * rest_n))
+                tops.append(np.clip(numerators[p] - kid_numerators[f], 0, value_range * rest_n))
                 sensitive.append(rest_n < k)
                 terms.append((remainder, -1.0))
             family = len(self.equations)
@@ -185,14 +206,21 @@ class LinkedTable:
             self.hidden[list(added)] = True
 
     def _mend_fixed_cells(self) -> None:
+        """One complement per component with a fixed cell each round: components are independent
+        until a complement joins them, and recomputing them after every single complement is what
+        a small organisation's thousands of small cells would otherwise pay for."""
         while True:
-            fixed = [int(c) for component in self.components() for c in self._fixed_cells(component)]
-            complement = next((c for root_allowed in (False, True) for cell in fixed
-                               if (c := self._complement_for(cell, None, None, root_allowed=root_allowed)) is not None),
-                              None)
-            if complement is None:
+            added: set[int] = set()
+            for component in self.components():
+                fixed = [int(c) for c in self._fixed_cells(component)]
+                complement = next((c for root_allowed in (False, True) for cell in fixed
+                                   if (c := self._complement_for(cell, None, None, exclude=added,
+                                                                 root_allowed=root_allowed)) is not None), None)
+                if complement is not None:
+                    added.add(complement)
+            if not added:
                 return
-            self.hidden[complement] = True
+            self.hidden[list(added)] = True
 
     # -- audit -------------------------------------------------------------------------------
     def leaks(self) -> list[tuple[int, int | None, str, int | None]]:
@@ -252,15 +280,14 @@ class LinkedTable:
         directorate gave an answer, nobody in its teams did), whatever is hidden below them."""
         n = self.n[cells]
         wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
-        for row, cell in enumerate(cells):
-            for family in self.family_of[cell]:
-                parent = self.equations[family][0][0]
-                if parent == cell or (self.hidden[parent] and not self.hidden_parents_pin):
-                    continue  # only a published figure can pin it
-                for split in range(len(self.splits)):
-                    possible = achievable_width(n[row:row + 1], self.numerators[cell:cell + 1, split], self.n[parent],
-                                                self.numerators[parent, split], self.value_range)[0]
-                    wanted[row, split] = min(wanted[row, split], possible)
+        pairs = [(row, parent) for row, cell in enumerate(cells) for family in self.family_of[cell]
+                 if (parent := self.equations[family][0][0]) != cell
+                 and (self.hidden_parents_pin or not self.hidden[parent])]  # only a published figure can pin it
+        if pairs:
+            rows, parents = np.array(pairs).T
+            possible = achievable_width(n[rows, None], self.numerators[cells[rows]], self.n[parents, None],
+                                        self.numerators[parents], self.value_range)
+            np.minimum.at(wanted, rows, possible)
         return wanted * n[:, None]
 
     @cached_property
@@ -285,28 +312,38 @@ class LinkedTable:
         hidden = np.flatnonzero(self.hidden)
         if hidden.size == 0:
             return []
-        # Equations and hidden cells as one graph: a cell is joined to every equation it is in.
         n_equations = len(self.equations)
-        graph = sparse.coo_matrix((np.ones(on_hidden.sum()), (rows[on_hidden], n_equations + cols[on_hidden])),
-                                  shape=(n_equations + len(self.n),) * 2).tocsr()
-        _, labels = connected_components(graph, directed=False)
+        labels = _linked_labels(rows[on_hidden], n_equations + cols[on_hidden], n_equations + len(self.n))
         constants = np.zeros((n_equations, len(self.splits)))
         shown_terms = ~on_hidden
         np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
+        # Sort cells and terms by component once, so each component is a slice (a table of a small
+        # organisation has thousands of small components: no per-component pass over the table).
         cell_label = labels[n_equations + hidden]
+        cell_order = np.argsort(cell_label, kind="stable")
+        cells_sorted, cell_labels_sorted = hidden[cell_order], cell_label[cell_order]
+        cell_starts = np.flatnonzero(np.r_[True, np.diff(cell_labels_sorted) != 0])
+        local_cell = np.zeros(len(self.n), dtype=np.int64)
+        local_cell[cells_sorted] = np.arange(len(cells_sorted)) - np.repeat(cell_starts, np.diff(np.r_[cell_starts, len(cells_sorted)]))
         term_rows, term_cols, term_values = rows[on_hidden], cols[on_hidden], values[on_hidden]
         term_label = labels[n_equations + term_cols]
+        term_order = np.lexsort((term_rows, term_label))
+        term_rows, term_cols, term_values, term_label = (a[term_order] for a in (term_rows, term_cols, term_values, term_label))
+        cell_ends = np.r_[cell_starts[1:], len(cells_sorted)]
+        component_labels = cell_labels_sorted[cell_starts]  # a hidden cell in no family has no terms
+        term_starts = np.searchsorted(term_label, component_labels, side="left")
+        term_ends = np.searchsorted(term_label, component_labels, side="right")
+        previous = {tuple(c.cells): c for c in self._components_of[1]}
         result = []
-        for label in np.unique(cell_label):
-            cells = hidden[cell_label == label]
-            mine = term_label == label
-            equations = np.unique(term_rows[mine])
-            local_cell = np.full(len(self.n), -1)
-            local_cell[cells] = np.arange(len(cells))
-            local_equation = np.full(n_equations, -1)
-            local_equation[equations] = np.arange(len(equations))
+        for cell_start, cell_end, term_start, term_end in zip(cell_starts, cell_ends, term_starts, term_ends):
+            cells = cells_sorted[cell_start:cell_end]  # ascending: the sort by component was stable
+            reused = previous.get(tuple(cells))
+            if reused is not None:  # same hidden cells, hence the same equations and constants
+                result.append(reused)
+                continue
+            equations, local_equation = np.unique(term_rows[term_start:term_end], return_inverse=True)
             matrix = np.zeros((len(equations), len(cells)))
-            np.add.at(matrix, (local_equation[term_rows[mine]], local_cell[term_cols[mine]]), term_values[mine])
+            np.add.at(matrix, (local_equation, local_cell[term_cols[term_start:term_end]]), term_values[term_start:term_end])
             result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
                                     self.numerators[cells], self.adding, seen=self._seen))
         return result
@@ -380,3 +417,19 @@ class LinkedTable:
         if px >= ptop - 1e-9:  # must go down
             return room_down if is_parent else room_up
         return room_up or room_down
+
+
+def _linked_labels(left: np.ndarray, right: np.ndarray, size: int) -> np.ndarray:
+    """Connected parts of the graph with edges left[i]-right[i]: each node's smallest linked node.
+    The smallest label spreads along the edges until nothing changes; the graphs here are
+    shallow (a unit tree's depth), and this costs far less per call than building a sparse
+    matrix for a graph library, which matters when it runs after every added complement."""
+    labels = np.arange(size)
+    while True:
+        edge_label = np.minimum(labels[left], labels[right])
+        before = labels.copy()
+        np.minimum.at(labels, left, edge_label)
+        np.minimum.at(labels, right, edge_label)
+        labels = labels[labels]  # jump to the label's own label: halves the remaining distance
+        if np.array_equal(labels, before):
+            return labels

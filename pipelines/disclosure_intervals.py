@@ -23,6 +23,7 @@ from functools import cached_property
 
 import numpy as np
 import highspy
+from scipy import sparse
 
 FIXED_TOLERANCE = 1e-9
 
@@ -53,32 +54,39 @@ class Component:
 
     def interval_widths(self, positions: np.ndarray) -> np.ndarray:
         """(positions x splits) a width each cell's numerator interval is proven to reach, moving
-        from the true values along the smallest change of the hidden cells that moves it."""
-        widths = np.zeros((len(positions), self.numerators.shape[1]))
+        from the true values along the smallest change of the hidden cells that moves it (and, for
+        splits that add up, taking the difference from the split that allows most)."""
+        splits = self.numerators.shape[1]
+        widths = np.zeros((len(positions), splits))
         projector = np.eye(len(self.cells)) - self.row_space.T @ self.row_space  # onto the null space
-        for row, position in enumerate(positions):
-            weight = projector[position, position]
-            if weight < FIXED_TOLERANCE:
-                continue
-            direction = projector[:, position] / weight
-            for split in range(self.numerators.shape[1]):
-                widths[row, split] = self._movement(direction, split)
+        weights = projector[positions, positions]
+        movable = np.flatnonzero(weights >= FIXED_TOLERANCE)
+        # In blocks of cells, so that cells x block x splits stays a few million numbers.
+        block = max(1, 4_000_000 // max(1, len(self.cells) * splits))
+        for start in range(0, len(movable), block):
+            rows = movable[start:start + block]
+            directions = projector[:, positions[rows]] / weights[rows]
+            up, down = _steps(directions, self.numerators, self.upper)
+            if self.splits_add_up and splits > 1:
+                # The partner split moves the opposite way: its room up is this direction's room down.
+                both = np.minimum(up[:, :, None], down[:, None, :]) + np.minimum(down[:, :, None], up[:, None, :])
+                both[:, np.arange(splits), np.arange(splits)] = -np.inf
+                widths[rows] = both.max(axis=2)
+            else:
+                widths[rows] = up + down
+                self._record(directions, up, down)
         return widths
 
-    def _movement(self, direction: np.ndarray, split: int) -> float:
-        """How far the cell can move along `direction` both ways, keeping every cell in bounds
-        (and, for splits that add up, taking the difference from the split that allows most)."""
-        x = self.numerators[:, split]
-        up, down = _steps(direction, x, self.upper)
-        if not self.splits_add_up or self.numerators.shape[1] < 2:
-            return up + down
-        best = 0.0
-        for partner in range(self.numerators.shape[1]):
-            if partner == split:
-                continue
-            p_up, p_down = _steps(-direction, self.numerators[:, partner], self.upper)
-            best = max(best, min(up, p_up) + min(down, p_down))
-        return best
+    def _record(self, directions: np.ndarray, up: np.ndarray, down: np.ndarray) -> None:
+        """Keep the points the sufficient test reached as seen values of every cell: each is a
+        feasible point, so another cell it moves far enough needs no linear programme."""
+        if self.seen is None:
+            return
+        low, high = self.seen
+        x, d = self.numerators[:, None, :], directions[:, :, None]
+        moved = np.concatenate([x + up[None] * d, x - down[None] * d], axis=1)
+        high[self.cells] = np.maximum(high[self.cells], moved.max(axis=1))
+        low[self.cells] = np.minimum(low[self.cells], moved.min(axis=1))
 
     def reaches(self, position: int, split: int, needed: float) -> bool:
         """Whether the cell's numerator interval is at least `needed` wide (linear programming)."""
@@ -160,25 +168,20 @@ class _IntervalSolver:
         c = self.component
         n_cells = len(c.cells)
         splits = range(c.numerators.shape[1]) if split is None else [split]
-        rows, rhs = [], []
-        for block, s in enumerate(splits):
-            for eq, constant in zip(c.equations, c.constants[:, s]):
-                row = np.zeros(n_cells * len(splits))
-                row[block * n_cells:(block + 1) * n_cells] = eq
-                rows.append(row)
-                rhs.append(constant)
+        # The component's equations once per split (a block each), then, where the splits add up,
+        # one row per cell tying its splits together.
+        blocks = [sparse.csr_matrix(c.equations)] * len(splits)
+        matrix = sparse.block_diag(blocks, format="csr") if len(splits) > 1 else blocks[0]
+        rhs = np.concatenate([c.constants[:, s] for s in splits])
         if split is None and len(splits) > 1:
-            for cell in range(n_cells):
-                row = np.zeros(n_cells * len(splits))
-                row[cell::n_cells] = 1.0
-                rows.append(row)
-                rhs.append(c.upper[cell])
+            matrix = sparse.vstack([matrix, sparse.hstack([sparse.identity(n_cells)] * len(splits))], format="csr")
+            rhs = np.concatenate([rhs, c.upper])
         model = _quiet_model()
         columns = n_cells * len(splits)
         model.addVars(columns, np.zeros(columns), np.tile(c.upper, len(splits)).astype(float))
-        for row, value in zip(rows, rhs):
-            nonzero = np.flatnonzero(row)
-            model.addRow(float(value), float(value), len(nonzero), nonzero.astype(np.int32), row[nonzero])
+        rhs = rhs.astype(float)
+        model.addRows(matrix.shape[0], rhs, rhs, matrix.nnz, matrix.indptr[:-1].astype(np.int32),
+                      matrix.indices.astype(np.int32), matrix.data.astype(float))
         return model
 
 
@@ -206,14 +209,16 @@ def _row_space(equations: np.ndarray) -> np.ndarray:
     return vt[:rank]
 
 
-def _steps(direction: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[float, float]:
-    """Largest t with x + t*direction in bounds, and largest t with x - t*direction in bounds."""
-    positive, negative = direction > 1e-12, direction < -1e-12
-    room_up = np.concatenate([(upper - x)[positive] / direction[positive], x[negative] / -direction[negative]])
-    room_down = np.concatenate([x[positive] / direction[positive], (upper - x)[negative] / -direction[negative]])
-    up = float(room_up.min()) if room_up.size else np.inf
-    down = float(room_down.min()) if room_down.size else np.inf
-    return max(up, 0.0), max(down, 0.0)
+def _steps(directions: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(directions x splits): for each direction (a column of `directions`, over cells) and each
+    column of x (cells x splits), the largest t with x + t*direction in bounds, and the largest t
+    with x - t*direction in bounds."""
+    d = directions[:, :, None]
+    headroom, floor = (upper[:, None] - x)[:, None, :], x[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.where(d > 1e-12, headroom / d, np.where(d < -1e-12, floor / -d, np.inf)).min(axis=0)
+        down = np.where(d > 1e-12, floor / d, np.where(d < -1e-12, headroom / -d, np.inf)).min(axis=0)
+    return np.maximum(up, 0.0), np.maximum(down, 0.0)
 
 
 def achievable_width(n: np.ndarray, numerator: np.ndarray, total_n: float, total_numerator: np.ndarray,

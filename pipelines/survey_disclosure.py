@@ -47,16 +47,14 @@ def adding_keys() -> frozenset[str]:
 def suppress_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int,
                           value: str = "value") -> pd.Series:
     """Suppression flags for a wave's cells (group_id, measure, respondents, `value`)."""
-    frame = cells[["group_id", "measure", "respondents"]].assign(value=cells[value].to_numpy())
-    frame["key"] = frame["measure"].map(suppression_key)
-    frame["primary"] = frame["measure"].isin(SENSITIVE_UNANIMOUS) & (frame["value"] >= 100.0 - 1e-9)
+    frame = _keyed(cells, value)
     themes = frame["measure"].str.startswith("THEME:")
     flags = pd.Series(False, index=frame.index)
     adding = adding_keys()
     # Routing questions first, then what they route to (E03 -> E05 -> E06_*; C01 -> C02).
     remaining = frame[~themes]
     while not remaining.empty:
-        ready = remaining[~remaining["key"].map(routing_question).isin(set(remaining["key"]))]
+        ready = remaining[~remaining["routing"].isin(set(remaining["key"]))]
         ready = _inherit_routing(ready, frame, flags)
         flags.loc[ready.index] = disclosure.suppress(ready, families, min_group_size, adding_keys=adding).to_numpy()
         remaining = remaining.drop(ready.index)
@@ -65,14 +63,23 @@ def suppress_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group
     return flags.reindex(cells.index)
 
 
+def _keyed(cells: pd.DataFrame, value: str) -> pd.DataFrame:
+    """The cells with their suppression key, routing question and unanimity primaries."""
+    frame = cells[["group_id", "measure", "respondents"]].assign(value=cells[value].to_numpy())
+    measures = pd.Series(pd.unique(frame["measure"]))
+    keys = dict(zip(measures, measures.map(suppression_key)))
+    frame["key"] = frame["measure"].map(keys)
+    frame["routing"] = frame["key"].map({key: routing_question(key) for key in set(keys.values())})
+    frame["primary"] = frame["measure"].isin(SENSITIVE_UNANIMOUS) & (frame["value"] >= 100.0 - 1e-9)
+    return frame
+
+
 def _inherit_routing(ready: pd.DataFrame, frame: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
-    routing = ready["key"].map(routing_question)
-    if routing.isna().all():
+    if ready["routing"].isna().all():
         return ready
-    hidden = frame.loc[flags[flags].index]
-    hidden_groups = set(zip(hidden["key"], hidden["group_id"]))
-    inherited = [(r, g) in hidden_groups for r, g in zip(routing, ready["group_id"])]
-    return ready.assign(primary=ready["primary"] | np.array(inherited, dtype=bool))
+    hidden = frame.loc[flags.to_numpy(), ["key", "group_id"]].drop_duplicates()
+    routed_hidden = pd.MultiIndex.from_frame(ready[["routing", "group_id"]]).isin(pd.MultiIndex.from_frame(hidden))
+    return ready.assign(primary=ready["primary"].to_numpy() | routed_hidden)
 
 
 def _theme_flags(frame: pd.DataFrame, flags: pd.Series, themes: pd.Series, k: int) -> pd.Series:
@@ -90,9 +97,7 @@ def audit_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group_si
                        value: str = "value") -> pd.DataFrame:
     """Leaks in a published pattern (group_id, key, reason): what `find_leaks` finds in every linked
     table, plus shown routed cells whose routing cell is hidden and shown themes with a hidden question."""
-    frame = cells[["group_id", "measure", "respondents"]].assign(value=cells[value].to_numpy())
-    frame["key"] = frame["measure"].map(suppression_key)
-    frame["primary"] = frame["measure"].isin(SENSITIVE_UNANIMOUS) & (frame["value"] >= 100.0 - 1e-9)
+    frame = _keyed(cells, value)
     hidden = pd.Series(hidden.to_numpy(dtype=bool), index=frame.index)
     themes = frame["measure"].str.startswith("THEME:")
     leaks = [disclosure.find_leaks(frame[~themes], families, min_group_size, hidden[~themes], adding_keys=adding_keys())]
