@@ -23,7 +23,6 @@ from functools import cached_property
 
 import numpy as np
 import highspy
-from scipy import sparse
 
 FIXED_TOLERANCE = 1e-9
 
@@ -166,37 +165,55 @@ class _IntervalSolver:
 
     def _build(self, split: int | None) -> highspy.Highs:
         c = self.component
-        n_cells = len(c.cells)
-        splits = range(c.numerators.shape[1]) if split is None else [split]
+        n_rows, n_cells = c.equations.shape
+        splits = list(range(c.numerators.shape[1])) if split is None else [split]
         # The component's equations once per split (a block each), then, where the splits add up,
-        # one row per cell tying its splits together.
-        blocks = [sparse.csr_matrix(c.equations)] * len(splits)
-        matrix = sparse.block_diag(blocks, format="csr") if len(splits) > 1 else blocks[0]
+        # one row per cell tying its splits together. Written straight as row-ordered triplets:
+        # a sparse-matrix library costs more than the small programme it would describe.
+        eq_rows, eq_cols = np.nonzero(c.equations)
+        eq_values = c.equations[eq_rows, eq_cols]
+        blocks = np.arange(len(splits))
+        rows = (blocks[:, None] * n_rows + eq_rows).ravel()
+        cols = (blocks[:, None] * n_cells + eq_cols).ravel()
+        values = np.tile(eq_values, len(splits))
         rhs = np.concatenate([c.constants[:, s] for s in splits])
-        if split is None and len(splits) > 1:
-            matrix = sparse.vstack([matrix, sparse.hstack([sparse.identity(n_cells)] * len(splits))], format="csr")
+        if len(splits) > 1:
+            rows = np.concatenate([rows, np.repeat(len(splits) * n_rows + np.arange(n_cells), len(splits))])
+            cols = np.concatenate([cols, (np.arange(n_cells)[:, None] + blocks * n_cells).ravel()])
+            values = np.concatenate([values, np.ones(n_cells * len(splits))])
             rhs = np.concatenate([rhs, c.upper])
+        order = np.lexsort((cols, rows))
+        starts = np.searchsorted(rows[order], np.arange(len(rhs)))
         model = _quiet_model()
         columns = n_cells * len(splits)
         model.addVars(columns, np.zeros(columns), np.tile(c.upper, len(splits)).astype(float))
         rhs = rhs.astype(float)
-        model.addRows(matrix.shape[0], rhs, rhs, matrix.nnz, matrix.indptr[:-1].astype(np.int32),
-                      matrix.indices.astype(np.int32), matrix.data.astype(float))
+        model.addRows(len(rhs), rhs, rhs, len(order), starts.astype(np.int32), cols[order].astype(np.int32),
+                      values[order].astype(float))
         return model
+
+
+_banner_shown = False
 
 
 def _quiet_model() -> highspy.Highs:
     """A HiGHS model that prints nothing. HiGHS writes its banner to the process's standard output
-    when the first model is made, before any option can be set: hold that file descriptor for it."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            model = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    when the first model is made, before any option can be set: hold that file descriptor for it
+    (once: later models print nothing until asked)."""
+    global _banner_shown
+    if _banner_shown:
+        model = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                model = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
     model.setOptionValue("output_flag", False)
     return model
 
@@ -204,6 +221,9 @@ def _quiet_model() -> highspy.Highs:
 def _row_space(equations: np.ndarray) -> np.ndarray:
     if equations.size == 0:
         return np.zeros((0, equations.shape[1]))
+    if equations.shape[0] == 1:  # most components hang on one family's equation: no factorisation needed
+        norm = np.linalg.norm(equations[0])
+        return equations / norm if norm > 1e-12 else np.zeros((0, equations.shape[1]))
     _, singular, vt = np.linalg.svd(equations, full_matrices=False)
     rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
     return vt[:rank]

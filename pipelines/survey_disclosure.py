@@ -54,7 +54,7 @@ def suppress_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group
     # Routing questions first, then what they route to (E03 -> E05 -> E06_*; C01 -> C02).
     remaining = frame[~themes]
     while not remaining.empty:
-        ready = remaining[~remaining["routing"].isin(set(remaining["key"]))]
+        ready = remaining[~remaining["routing"].isin(remaining["key"].unique())]
         ready = _inherit_routing(ready, frame, flags)
         flags.loc[ready.index] = disclosure.suppress(ready, families, min_group_size, adding_keys=adding).to_numpy()
         remaining = remaining.drop(ready.index)
