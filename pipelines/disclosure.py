@@ -107,6 +107,7 @@ class _FamilyIndex:
     parent: np.ndarray  # (families,) group numbers
     child: np.ndarray  # (children,) group numbers, grouped by family
     child_family: np.ndarray  # (children,) the family of each child
+    _layouts: dict  # equations and families per table layout, shared by tables of that layout
 
     @classmethod
     def of(cls, families: pd.DataFrame) -> "_FamilyIndex":
@@ -116,7 +117,29 @@ class _FamilyIndex:
         family_ids, child_family = np.unique(children["family_id"].to_numpy(), return_inverse=True)
         group_ids = pd.Index(pd.unique(pd.concat([parents, children["group_id"]], ignore_index=True)))
         return cls(group_ids, group_ids.get_indexer(parents.loc[family_ids]),
-                   group_ids.get_indexer(children["group_id"]), child_family.astype(np.int64))
+                   group_ids.get_indexer(children["group_id"]), child_family.astype(np.int64), {})
+
+    def equations(self, found: np.ndarray, kid_cells: np.ndarray, kid_family: np.ndarray, present: np.ndarray,
+                  parents: np.ndarray, with_rest: np.ndarray) -> tuple[list[list[tuple[int, float]]], dict[int, list[int]]]:
+        """A table's equations (parent +1, children and remainder -1) and each cell's families.
+        Tables of one measure mostly share their groups and which families have a remainder, so
+        the structure is built once per such layout and shared (it is only read)."""
+        layout = (found.tobytes(), present.tobytes(), with_rest.tobytes())
+        if layout not in self._layouts:
+            starts = np.searchsorted(kid_family, np.arange(len(self.parent) + 1))
+            equations: list[list[tuple[int, float]]] = []
+            family_of: dict[int, list[int]] = defaultdict(list)
+            remainder = len(found)
+            for f, rest, parent in zip(present.tolist(), with_rest.tolist(), parents.tolist()):
+                terms = [(parent, 1.0)] + [(c, -1.0) for c in kid_cells[starts[f]:starts[f + 1]].tolist()]
+                if rest:
+                    terms.append((remainder, -1.0))
+                    remainder += 1
+                for cell, _ in terms:
+                    family_of[cell].append(len(equations))
+                equations.append(terms)
+            self._layouts[layout] = (equations, family_of)
+        return self._layouts[layout]
 
 
 class LinkedTable:
@@ -142,9 +165,6 @@ class LinkedTable:
         self._row_group = group_index
 
         # Families present in this table, each with its remainder as an extra (never shown) cell.
-        self.equations: list[list[tuple[int, float]]] = []
-        self.family_of: dict[int, list[int]] = defaultdict(list)
-        sizes, tops, sensitive = list(n), list(numerators), list(primary)
         local = np.full(len(families.group_ids), -1)
         found = families.group_ids.get_indexer(self.groups)
         local[found[found >= 0]] = np.flatnonzero(found >= 0)
@@ -154,24 +174,16 @@ class LinkedTable:
         kid_n = np.bincount(kid_family, weights=n[kid_cells], minlength=len(parent_of))
         kid_numerators = np.zeros((len(parent_of), len(self.splits)))
         np.add.at(kid_numerators, kid_family, numerators[kid_cells])
-        starts = np.searchsorted(kid_family, np.arange(len(parent_of) + 1))
-        for f in np.unique(kid_family).tolist():
-            p = int(parent_of[f])
-            rest_n = n[p] - kid_n[f]
-            terms = [(p, 1.0)] + [(c, -1.0) for c in kid_cells[starts[f]:starts[f + 1]].tolist()]
-            if rest_n > 0.5:
-                remainder = len(sizes)
-                sizes.append(rest_n)
-                tops.append(np.clip(numerators[p] - kid_numerators[f], 0, value_range * rest_n))
-                sensitive.append(rest_n < k)
-                terms.append((remainder, -1.0))
-            family = len(self.equations)
-            self.equations.append(terms)
-            for cell, _ in terms:
-                self.family_of[cell].append(family)
-        self.n = np.array(sizes)
-        self.numerators = np.array(tops).reshape(len(sizes), len(self.splits))
-        self.needs_protection = np.array(sensitive)
+        present = np.unique(kid_family)
+        parents = parent_of[present]
+        rest_n = n[parents] - kid_n[present]
+        with_rest = rest_n > 0.5
+        self.equations, self.family_of = families.equations(found, kid_cells, kid_family, present, parents, with_rest)
+        rest_tops = np.clip(numerators[parents] - kid_numerators[present], 0, (value_range * rest_n)[:, None])[with_rest]
+        sizes = np.concatenate([n, rest_n[with_rest]])
+        tops = np.vstack([numerators, rest_tops])
+        sensitive = np.concatenate([primary, rest_n[with_rest] < k])
+        self.n, self.numerators, self.needs_protection = sizes, tops, sensitive
         self.hidden = self.needs_protection.copy()
         if hidden_rows is not None:  # auditing a published pattern rather than choosing one
             self.hidden[:len(self.groups)] = False
