@@ -18,8 +18,9 @@ within the value range. A measure's cells are suppressed so that:
 4. in a family whose parent is shown, the hidden part (hidden children + remainder) is either
    empty or at least `min_group_size` respondents, so no small *combination* is exposed either.
 
-Exact fixing is cheap to re-check and is mended one complement at a time; intervals need linear
-programmes, so each round gives every leaking cell one complement, then checks again. A complement
+Exact fixing is cheap to re-check and is mended one complement per linked part at a time;
+intervals need linear programmes, so each round gives every leaking cell one complement, then
+checks again. A complement
 is a shown child before any parent (hiding a total leaves it alone in each of its own breakdowns),
 preferably one that can move the other way and would not be left alone elsewhere, then the
 smallest; the organisation's own figure last of all. Measures that must share one pattern (the
@@ -199,7 +200,7 @@ class LinkedTable:
 
     def protect(self) -> np.ndarray:
         """Add secondary suppressions until nothing leaks. Exact fixing is cheap to re-check, so
-        those leaks are mended one complement at a time; interval leaks need linear programmes, so
+        those leaks are mended one complement per component at a time; interval leaks need linear programmes, so
         each round mends every leaking cell once and then checks again. The organisation's own
         figure is hidden only in a round where nothing else could be."""
         while True:
@@ -238,13 +239,12 @@ class LinkedTable:
     def leaks(self) -> list[tuple[int, int | None, str, int | None]]:
         """(cell, family to protect it in or None for any of its families, reason, split) per leak."""
         leaking: list[tuple[int, int | None, str, int | None]] = []
-        for family, terms in enumerate(self.equations):
-            parent = terms[0][0]
-            if self.hidden[parent]:
-                continue
-            hidden_n = sum(self.n[c] for c, _ in terms[1:] if self.hidden[c])
-            if 0 < hidden_n < self.k:
-                leaking.append((parent, family, SMALL_COMBINATION, None))
+        rows, cols, values = self._terms
+        below = (values < 0) & self.hidden[cols]  # hidden children and remainders
+        hidden_n = np.bincount(rows[below], weights=self.n[cols[below]], minlength=len(self.equations))
+        parents = cols[values > 0]  # one parent term per equation, in equation order
+        for family in np.flatnonzero(~self.hidden[parents] & (hidden_n > 0) & (hidden_n < self.k)).tolist():
+            leaking.append((int(parents[family]), family, SMALL_COMBINATION, None))
         for component in self.components():
             leaking.extend((int(c), None, FIXED, None) for c in self._fixed_cells(component))
             signature = tuple(component.cells)
