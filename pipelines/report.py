@@ -32,6 +32,7 @@ INTERNAL_TABLES = {"overall", "organisation_overall", "sample_comments"}  # comm
 
 @dataclass
 class Summary:
+    response: str | None
     ranked: list[findings.Finding]
     concerns: list[findings.Finding]
     year: list[str]
@@ -44,6 +45,7 @@ def summarise(data: ReportData, name: str) -> Summary:
     tables = data.tables
     overall = tables.get("overall", pd.DataFrame())
     return Summary(
+        response=findings.response_sentence(tables.get("response_rates", pd.DataFrame()), name, data.unit_code),
         ranked=findings.ranked_findings(overall, name) if not overall.empty else [],
         concerns=findings.concern_findings(overall, name) if not overall.empty else [],
         year=findings.year_movements(overall, data.previous_wave),

@@ -16,6 +16,10 @@ BENCHMARK_COLOUR = "#6f777b"
 SUPPRESSED_COLOUR = "#e6e6e6"
 # Orange (worse) – white – blue (better): ColorBrewer PuOr's ends, safe for colour-blind readers.
 DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#80b1d3"], [1.0, "#2166ac"]]
+# Heatmap column headings short enough to sit side by side.
+SHORT_LABELS = {"EEI": "Engagement<br>index", "E03_yes": "Bullied or<br>harassed", "E01_yes": "Discriminated<br>against",
+                "B33": "Acceptable<br>workload", "THEME:learning_development": "Learning and<br>development",
+                "W10": "Wellbeing<br>conversations", "W09": "Wellbeing<br>support"}
 GAP_LIMIT = 15  # points either side of the organisation at which the colour saturates
 LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=60, b=10), font=dict(family="Arial, sans-serif", color="#0b0c0c"),
               legend=dict(orientation="h", y=-0.12))
@@ -37,14 +41,14 @@ def versus_benchmark(frame: pd.DataFrame, title: str):
     return figure
 
 
-def difference_heatmap(frame: pd.DataFrame, reference: pd.DataFrame, title: str, row_column: str = "row_label"):
+def difference_heatmap(frame: pd.DataFrame, reference: pd.DataFrame, row_column: str = "row_label"):
     """Rows (units or groups) × key measures, coloured by the better-or-worse difference from `reference`
     (measure -> value, polarity); each cell shows its value and n, suppressed cells say so on grey."""
     import plotly.graph_objects as go
 
     rows = list(dict.fromkeys(frame[row_column]))
     measures = list(dict.fromkeys(frame["measure"]))
-    columns = [measure_label(m, l).removesuffix(": Yes") for m, l in
+    columns = [SHORT_LABELS.get(m) or measure_label(m, l).removesuffix(": Yes") for m, l in
                frame.drop_duplicates("measure").set_index("measure").reindex(measures)["measure_label"].items()]
     base = reference.set_index("measure")
     cell = {(r[row_column], r["measure"]): r for _, r in frame.iterrows()}
@@ -73,8 +77,9 @@ def difference_heatmap(frame: pd.DataFrame, reference: pd.DataFrame, title: str,
                    colorbar=dict(title=dict(text="points better (+)<br>or worse (−)", side="right"), tickvals=[-15, 0, 15],
                                  ticktext=["15 worse", "same", "15 better"])),
     ])
-    figure.update_layout(title=dict(text=title, y=0.99, yanchor="top"), height=190 + 34 * len(rows), **LAYOUT)
-    figure.update_layout(margin=dict(l=10, r=10, t=130, b=10))
+    # The section's heading is the title: a second one inside the chart only crowds the column headings.
+    figure.update_layout(height=110 + 34 * len(rows), **LAYOUT)
+    figure.update_layout(margin=dict(l=10, r=10, t=70, b=10))
     figure.update_xaxes(side="top", tickangle=0)
     figure.update_yaxes(autorange="reversed")
     return figure
@@ -121,12 +126,12 @@ def comment_theme_trends(frame: pd.DataFrame, top: int = 5):
             figure.add_trace(go.Scatter(x=rows["wave"], y=rows["value"], mode="lines+markers+text", showlegend=False,
                                         name=code_label(theme), line=dict(color=colour),
                                         text=[""] * (len(rows) - 1) + [code_label(theme)], textposition="middle right",
-                                        textfont=dict(color=colour)), row=i, col=1)
-        figure.update_xaxes(type="category", row=i, col=1)
+                                        textfont=dict(color=colour), cliponaxis=False), row=i, col=1)
+        # Room on the right for the direct labels (no legend to match colours against).
+        figure.update_xaxes(type="category", domain=[0, 0.74], row=i, col=1)
         figure.update_yaxes(title_text="% of comments", rangemode="tozero", row=i, col=1)
     figure.update_layout(title=f"Comment themes: the {top} most common in each source's latest wave, % of comments",
                          height=120 + 300 * max(1, len(sources)), **LAYOUT)
-    figure.update_layout(margin=dict(l=10, r=220, t=60, b=10))
     return figure
 
 

@@ -88,7 +88,8 @@ def _unit_rows(engine: Engine, wave: str, unit_code: str | None) -> pd.DataFrame
     order = {m: i for i, m in enumerate(KEY_MEASURES)}
     frame = frame.sort_values(["unit_path", "measure"], key=lambda s: s.map(order) if s.name == "measure" else s)
     indent = frame["depth"] - frame["depth"].min()
-    frame["row_label"] = ["\u00a0\u00a0" * int(i) + f"{name}" for i, name in zip(indent, frame["unit_name"])]
+    # Plotly trims leading spaces from axis labels: the depth below the scope is shown as "› ".
+    frame["row_label"] = ["› " * int(i) + f"{name}" for i, name in zip(indent, frame["unit_name"])]
     return frame.reset_index(drop=True)
 
 

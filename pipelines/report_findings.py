@@ -167,3 +167,16 @@ def comment_sentences(trends: pd.DataFrame) -> list[str]:
             sentences.append(f"{SOURCE_LABELS.get(source, code_label(source))} comments ({latest['wave'].iat[0]}) are most "
                              f"often about {top} of comments.")
     return sentences
+
+
+def response_sentence(rates: pd.DataFrame, name: str, unit_code: str | None) -> str | None:
+    """'In X, 600 of 1,057 staff (57%) answered the 2024 people survey.' from the published rate."""
+    if rates.empty:
+        return None
+    scope = rates["unit_code"].isna() if unit_code is None else rates["unit_code"].eq(unit_code)
+    row = rates[scope & rates["breakdown"].eq("all")]
+    if row.empty or pd.isna(row["value"].iat[0]):
+        return None
+    row = row.iloc[0]
+    return (f"In {name}, {int(row['respondents']):,} of {int(row['headcount']):,} staff ({whole(row['value'])}%) answered "
+            f"the {row['wave']} people survey.")

@@ -49,8 +49,10 @@ def code_label(code) -> str:
 
 def measure_label(code, label=None) -> str:
     """The catalogue's label where there is one, trimmed of a 'Theme score:' prefix; else the code made readable."""
+    if isinstance(code, str) and code.startswith("THEME:"):
+        return code_label(code)
     if isinstance(label, str) and label:
-        return label.removeprefix("Theme score: ").strip()[:1].upper() + label.removeprefix("Theme score: ").strip()[1:]
+        return label[:1].upper() + label[1:]
     return code_label(code)
 
 

@@ -49,7 +49,7 @@ def _survey_section(section_id, title, frame, chart_title, note="") -> Section:
 def _heatmap_section(section_id, title, frame, reference, note) -> Section:
     if frame.empty or reference.empty:
         return Section(section_id, title, note)
-    chart = chart_html(charts.difference_heatmap(frame, reference, title), f"chart-{section_id}")
+    chart = chart_html(charts.difference_heatmap(frame, reference), f"chart-{section_id}")
     grid = frame.assign(label=[measure_label(m, l).removesuffix(": Yes") for m, l in zip(frame["measure"], frame["measure_label"])])
     cells = grid.copy()
     cells["cell"] = ["suppressed" if pd.isna(v) else f"{whole(v)} (n={whole(n)})" for v, n in zip(grid["value"], grid["respondents"])]

@@ -3,9 +3,10 @@ organisation, every unit, and grade and sex (the breakdowns the workforce snapsh
 organisation and each directorate.
 
 Respondent counts and headcounts are published figures, so the rates go through the project's one
-disclosure step (`disclosure.suppress` over the same group families as survey results): a rate is
-hidden where fewer than the minimum responded, where the headcount is below the minimum, or where
-it would let a hidden one be worked out. Hidden rates carry no respondents or headcount either.
+disclosure step (`disclosure.suppress` over the same group families as survey results, with the
+headcount as each cell's base): a rate is hidden where fewer than the minimum responded, where the
+headcount is below the minimum, or where it would let a hidden one be worked out. Hidden rates
+carry no respondents or headcount either.
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def response_rates(engine: Engine, min_group_size: int) -> pd.DataFrame:
         "wave": wave.wave, "unit_code": groups["unit_code"], "unit_name": groups["unit_name"],
         "unit_level": groups["unit_level"], "breakdown": groups["breakdown"], "group_value": groups["group_value"],
         "group_label": groups["group_label"],
-        "respondents": np.where(hidden, np.nan, cells["respondents"]), "headcount": np.where(hidden, np.nan, cells["headcount"]),
+        "respondents": np.where(hidden, np.nan, cells["answered"]), "headcount": np.where(hidden, np.nan, cells["headcount"]),
         "value": np.where(hidden, np.nan, cells["rate"]), "suppressed": hidden,
     }, columns=COLUMNS)
 
@@ -81,10 +82,14 @@ def rate_cells(responses: pd.DataFrame, units: pd.DataFrame, workforce: pd.DataF
     respondents = np.asarray(membership.sum(axis=1)).ravel()
     headcount = _headcounts(workforce, groups, ancestor_paths(units))
     rate = np.divide(100.0 * respondents, headcount, out=np.full(len(groups), np.nan), where=headcount > 0)
-    cells = pd.DataFrame({"group_id": groups["group_id"], "measure": "response_rate", "respondents": respondents,
-                          "value": np.clip(np.nan_to_num(rate, nan=0.0), 0.0, 100.0), "headcount": headcount, "rate": rate,
-                          # A rate without a headcount (or over 100%: snapshot and survey disagree) is not published.
-                          "primary": (headcount < min_group_size) | np.isnan(rate) | (rate > 100.0)})
+    # The rate is a share of headcount, so headcount is the base the disclosure step adds up across
+    # families (respondents are the rate's numerator): a group of fewer than the minimum staff is a
+    # primary cell by the step's own rule; one with fewer than the minimum respondents is marked too.
+    cells = pd.DataFrame({"group_id": groups["group_id"], "measure": "response_rate", "respondents": headcount,
+                          "value": np.clip(np.nan_to_num(rate, nan=0.0), 0.0, 100.0), "answered": respondents,
+                          "headcount": headcount, "rate": rate,
+                          # A rate over 100% (snapshot and survey disagree) is not published.
+                          "primary": (respondents < min_group_size) | np.isnan(rate) | (rate > 100.0)})
     hidden = disclosure.suppress(cells[["group_id", "measure", "respondents", "value", "primary"]], families,
                                  min_group_size).to_numpy()
     return groups, cells, families, hidden
