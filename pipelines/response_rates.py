@@ -24,6 +24,7 @@ from warehouse.org_tree import ancestor_paths, units_in_force
 BREAKDOWNS = ("grade", "sex")
 COLUMNS = ["wave", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label",
            "respondents", "headcount", "value", "suppressed"]
+CELL_COLUMNS = ["group_id", "measure", "respondents", "value", "primary"]
 
 
 def _headcounts(workforce: pd.DataFrame, groups: pd.DataFrame, paths: dict[str, list[str]]) -> np.ndarray:
@@ -90,6 +91,56 @@ def rate_cells(responses: pd.DataFrame, units: pd.DataFrame, workforce: pd.DataF
                           "headcount": headcount, "rate": rate,
                           # A rate over 100% (snapshot and survey disagree) is not published.
                           "primary": (respondents < min_group_size) | np.isnan(rate) | (rate > 100.0)})
-    hidden = disclosure.suppress(cells[["group_id", "measure", "respondents", "value", "primary"]], families,
-                                 min_group_size).to_numpy()
+    hidden = (groups["breakdown"] != "all").to_numpy().copy()  # a group without a headcount is never rated
+    for rows, table, linked in rate_tables(groups, cells, families):
+        hidden[rows] = _suppress(table, linked, min_group_size)[: len(rows)]
     return groups, cells, families, hidden
+
+
+def rate_tables(groups: pd.DataFrame, cells: pd.DataFrame, families: pd.DataFrame):
+    """The linked tables the rates are protected in: the unit tree, then each breakdown's groups.
+    Each is (positions in `groups`, cells with those groups first, families)."""
+    is_all = (groups["breakdown"] == "all").to_numpy()
+    yield (np.flatnonzero(is_all), cells[is_all][CELL_COLUMNS].reset_index(drop=True),
+           families[families["family_id"].str.startswith("unit:")].reset_index(drop=True))
+    for breakdown in BREAKDOWNS:
+        rows, table, linked = _breakdown_table(groups, cells, families, breakdown)
+        if len(rows):
+            yield rows, table, linked
+
+
+def _suppress(cells: pd.DataFrame, families: pd.DataFrame, k: int) -> np.ndarray:
+    return disclosure.suppress(cells[CELL_COLUMNS], families, k).to_numpy()
+
+
+def _breakdown_table(groups: pd.DataFrame, cells: pd.DataFrame, families: pd.DataFrame, breakdown: str):
+    """One breakdown's groups, with their families, as a table that adds up.
+
+    Survey answers the snapshot has no headcount for (prefer not to say, not stated) cannot be rated;
+    left in, they would make a remainder of respondents without staff. So each unit's parent cell is
+    its *stated* part: the headcount and respondents of the breakdown's rated groups (a figure the
+    attacker can work out from respondent counts, so treated as shown). Returns the positions of
+    the breakdown's rated groups in `groups`, then the cells (those groups first) and families."""
+    rated = (groups["breakdown"] == breakdown).to_numpy() & (cells["headcount"] > 0).to_numpy()
+    rows = np.flatnonzero(rated)
+    rated_ids = set(groups["group_id"].iloc[rows])
+    family_ids = families["family_id"]
+    linked = families[(family_ids.str.startswith("bd:") & family_ids.str.endswith(f":{breakdown}"))
+                      | family_ids.str.startswith(f"cross:{breakdown}:")]
+    # A cross family with a group that cannot be rated (respondents whose grade the snapshot has
+    # nowhere in that directorate) does not add up in headcount terms: it is left out.
+    unrated = linked[(linked["role"] == "child") & ~linked["group_id"].isin(rated_ids)]["family_id"]
+    linked = linked[(linked["role"] == "parent") | linked["group_id"].isin(rated_ids)]
+    linked = linked[~(linked["family_id"].isin(set(unrated)) & linked["family_id"].str.startswith("cross:"))]
+    children = linked[linked["role"] == "child"]
+    parent_of = linked[linked["role"] == "parent"].set_index("family_id")["group_id"]
+    by_id = cells.set_index("group_id")
+    stated_parents = []
+    for family, members in children[children["family_id"].str.startswith("bd:")].groupby("family_id"):
+        parent = parent_of[family]
+        answered, base = by_id.loc[members["group_id"], "answered"].sum(), by_id.loc[members["group_id"], "headcount"].sum()
+        stated_parents.append({"group_id": parent, "measure": "response_rate", "respondents": base,
+                               "value": min(100.0, 100.0 * answered / base) if base else 0.0, "primary": False})
+    table = pd.concat([cells.iloc[rows][CELL_COLUMNS], pd.DataFrame(stated_parents, columns=CELL_COLUMNS)],
+                      ignore_index=True)
+    return rows, table, linked.reset_index(drop=True)
