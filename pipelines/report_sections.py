@@ -124,7 +124,7 @@ def build_sections(tables: dict[str, pd.DataFrame], organisation: str, min_group
     if not shifts.empty:
         shifts = shifts.assign(label=[code_label(m) for m in shifts["measure"]])
     sections.append(Section(
-        "pulses", "The cultural shifts, pulse by pulse", "Weighted to the workforce snapshot in force for each pulse; "
+        "pulses", "The six cultural shifts, pulse by pulse", "Weighted to the workforce snapshot in force for each pulse; "
         "± is the 95% margin of error.",
         chart_html(charts.shifts_over_pulses(shifts), "chart-shifts") if not shifts.empty and shifts["value_weighted"].notna().any() else None,
         "Each panel shows one cultural shift across the pulses; the table below gives every figure.",
