@@ -81,7 +81,7 @@ def render_html(data: ReportData, organisation: str, min_group_size: int, index_
     from plotly.offline import get_plotlyjs
 
     name = data.unit_name or organisation
-    sections = build_sections(data.tables, organisation, min_group_size, is_unit=data.unit_code is not None)
+    sections = build_sections(data.tables, min_group_size, is_unit=data.unit_code is not None)
     return _environment().get_template("report.html").render(
         title=name if data.unit_code is None else f"{name} ({organisation})", name=name, organisation=organisation,
         is_unit=data.unit_code is not None, wave=data.wave, previous_wave=data.previous_wave, min_group_size=min_group_size,

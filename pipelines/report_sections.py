@@ -91,7 +91,7 @@ def _comments_section(samples: pd.DataFrame, trends: pd.DataFrame | None, min_gr
     return section
 
 
-def build_sections(tables: dict[str, pd.DataFrame], organisation: str, min_group_size: int, is_unit: bool) -> list[Section]:
+def build_sections(tables: dict[str, pd.DataFrame], min_group_size: int, is_unit: bool) -> list[Section]:
     get = lambda name: tables.get(name, pd.DataFrame())  # noqa: E731
     reference = get("organisation_overall")
     sections = [

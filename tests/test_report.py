@@ -299,7 +299,7 @@ def test_reports_print_to_a4_pdf(report, tmp_path):
     assert re.search(rb"/MediaBox \[0 0 59[45](\.\d+)? 84[12](\.\d+)?\]", data)  # A4: 595 x 842 points
 
 
-def test_pdf_without_a_browser_says_so(tmp_path, monkeypatch, capsys):
+def test_pdf_without_a_browser_says_so(tmp_path, monkeypatch):
     from pipelines.report_pdf import NoBrowser, print_pdfs
 
     monkeypatch.setenv("CULTURE_CHROMIUM", str(tmp_path / "no-such-browser"))
