@@ -230,7 +230,16 @@ def cmd_report(args) -> int:
     from pipelines.report import build_report
 
     paths = build_report(load_settings(), Path(args.out) if args.out else None, _say)
-    _say(f"wrote {paths[0]} and {len(paths) - 1} export files")
+    _say(f"wrote {paths[0]} and {len(paths) - 1} more files (index, unit reports, exports)")
+    if args.pdf:
+        from pipelines.report_pdf import NoBrowser, print_pdfs
+
+        try:
+            pdfs = print_pdfs([p for p in paths if p.suffix == ".html" and p.name != "index.html"])
+        except NoBrowser as problem:
+            _say(f"report --pdf: {problem}")
+            return EXIT_USAGE
+        _say(f"wrote {len(pdfs)} PDF files (A4) beside the HTML reports")
     return 0
 
 
@@ -329,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write the HTML culture report and its xlsx/CSV exports")
     report.add_argument("--out", metavar="DIR", help="output directory (default: $CULTURE_VAR_DIR/report)")
+    report.add_argument("--pdf", action="store_true", help="also print each report to A4 PDF with headless Chromium")
     report.set_defaults(run=cmd_report)
 
     demo = commands.add_parser("demo", help="synthetic data -> Airflow DAGs -> SQLite warehouse -> headlines")

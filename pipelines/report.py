@@ -1,159 +1,163 @@
-"""The culture report: one self-contained HTML file (charts inline, no external scripts or fonts)
-plus the same tables as an .xlsx workbook and CSV files. `culture report` and the culture_report
+"""The culture report: the organisation's report, one per directorate and per unit with enough
+respondents, and an index page linking them; each one self-contained HTML file (charts inline,
+no external scripts or fonts, links relative so the folder can be e-mailed or shared), plus the
+organisation's tables as an .xlsx workbook and CSV files. `culture report` and the culture_report
 DAG both call `build_report`.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines import report_charts as charts
+from pipelines import report_findings as findings
 from pipelines.config import Settings
 from pipelines.exports import write_exports
-from pipelines.report_data import load_report_data
+from pipelines.report_data import ReportData, load_report_data
+from pipelines.report_sections import build_sections
+from pipelines.response_rates import response_rates
 from warehouse.db import get_engine
 
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_NAME = "culture_report.html"
+INDEX_NAME = "index.html"
+# Below directorates, a unit gets its own report from this many respondents (its figures are
+# in its directorate's report either way).
+UNIT_REPORT_MIN_RESPONDENTS = 50
+INTERNAL_TABLES = {"overall", "organisation_overall", "sample_comments"}  # comments stay in the reports
 
 
 @dataclass
-class Section:
-    id: str
-    title: str
-    chart: str | None
-    table: str | None
-    note: str = ""
+class Summary:
+    response: str | None
+    ranked: list[findings.Finding]
+    concerns: list[findings.Finding]
+    year: list[str]
+    pulse: list[str]
+    people: list[str]
+    comments: list[str]
 
 
-def _chart_html(figure, div_id: str) -> str:
-    import plotly.io as pio
-
-    return pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True})
-
-
-def _table_html(frame: pd.DataFrame, columns: list[str]) -> str | None:
-    if frame.empty:
-        return None
-    shown = frame[[c for c in columns if c in frame.columns]].copy()
-    for column in shown.columns:
-        if column.endswith("significant"):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else ("yes" if bool(v) else "no"))
-        elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
-    if "suppressed" in shown:
-        shown["suppressed"] = shown["suppressed"].map(lambda v: "suppressed" if bool(v) else "")
-    return shown.to_html(index=False, border=0, na_rep="", escape=True, classes="figures")
-
-
-def _heatmap_table(frame: pd.DataFrame) -> str | None:
-    """Units × themes, as in the chart, with suppressed cells spelled out."""
-    if frame.empty:
-        return None
-    cells = frame.assign(cell=[("suppressed" if hidden else f"{value:.0f}") for value, hidden in zip(frame["value"], frame["suppressed"])],
-                         theme=frame["measure"].str.replace("THEME:", "").str.replace("_", " "))
-    grid = cells.pivot_table(index=["unit_code", "unit_name"], columns="theme", values="cell", aggfunc="first")
-    grid.columns.name = None
-    return grid.reset_index().to_html(index=False, border=0, na_rep="", escape=True, classes="figures")
-
-
-def _sections(tables: dict[str, pd.DataFrame]) -> list[Section]:
-    survey_columns = ["measure", "measure_label", "value", "benchmark", "diff_pp", "significant", "change_pp",
-                      "respondents", "suppressed"]
-    specs = [
-        ("themes", "The nine themes and the Engagement Index", "themes_vs_benchmark", survey_columns,
-         lambda t: charts.versus_benchmark(t, "Theme scores and the Employee Engagement Index vs the Civil Service benchmark"), ""),
-        ("bullying", "Bullying, harassment and discrimination", "bullying_harassment_discrimination", survey_columns,
-         lambda t: charts.versus_benchmark(t, "Experienced, reported, action taken, felt punished (% of those asked)"),
-         "E05 is asked of those bullied or harassed; E06 of those who reported it. Higher is worse except for action taken and stopped."),
-        ("workload", "Workload and wellbeing", "workload_wellbeing", survey_columns,
-         lambda t: charts.versus_benchmark(t, "Workload and wellbeing vs the Civil Service benchmark"), ""),
-        ("heatmap", "Where: theme scores by unit", "unit_theme_heatmap", _heatmap_table, charts.unit_heatmap,
-         "Suppressed cells are groups of fewer than 10 respondents, or hidden so that one cannot be worked out from the others."),
-        ("gaps", "Demographic gaps", "demographic_gaps",
-         ["measure_label", "group_a", "value_a", "group_b", "value_b", "gap_pp", "significant"], None,
-         "Gap = first group minus second, in points; significance by a two-proportion test at 95%."),
-        ("focus", "What to work on: key drivers below the benchmark or the organisation", "focus_areas",
-         ["unit_name", "outcome", "focus", "focus_rank", "driver_label", "importance_share", "score", "benchmark",
-          "diff_pp", "below_benchmark", "below_organisation", "suppressed"], None,
-         "Drivers are themes ranked by relative importance for each outcome (share of explained variance, %), for the "
-         "organisation (blank unit) and directorates of at least 100 respondents. work_on: important and significantly "
-         "below the Civil Service benchmark or the organisation; strength: important and at least the benchmark. "
-         "Associations in one survey, not causes."),
-        ("tracker", "The inspection's areas for improvement, wave by wave", "improvement_tracker",
-         ["area", "measure_label", "source", "wave", "value", "change_pp", "change_significant", "status",
-          "target_value", "target_year", "gap_to_target", "suppressed"], None,
-         "Status: a significant change since the previous wave of the same source, in the better or worse direction. "
-         "Targets and measures come from improvement_areas.yml, which the culture team edits."),
-        ("shifts", "The six cultural shifts, pulse by pulse", "cultural_shifts",
-         ["pulse_id", "measure", "value_weighted", "moe_95", "value_unweighted", "respondents", "effective_n", "change_pp",
-          "change_significant", "suppressed"], charts.shifts_over_pulses,
-         "Weighted to the workforce snapshot in force for each pulse; ± is the 95% margin of error."),
-        ("comments", "What people write about: comment themes", "comment_theme_trends",
-         ["source", "wave", "theme", "comments", "value", "change_pp", "suppressed"], charts.comment_theme_trends,
-         "Share of redacted comments on each theme; groups of fewer than 10 comments are not shown."),
-        ("leavers", "Why people leave", "leaver_reasons",
-         ["period", "measure", "value", "interviews", "survey_measure", "survey_value", "survey_intend_to_leave", "suppressed"],
-         charts.reasons_beside_survey, "Any reason given in exit interviews, beside the survey's reasons for wanting to leave."),
-        ("leaving-rates", "Leaving rates", "leaving_rates",
-         ["period", "measure", "value", "leavers", "average_headcount", "suppressed"], None, "Interviewed leavers per quarter, % of average headcount."),
-        ("stayers", "Why people stay", "stay_factors", ["period", "measure", "value", "interviews", "suppressed"],
-         lambda t: charts.simple_bars(t, "measure", "value", "What keeps people (% of stay interviews naming a factor)"), ""),
-    ]
-    sections = []
-    for section_id, title, name, columns, chart, note in specs:
-        frame = tables.get(name, pd.DataFrame())
-        shown = frame[frame["value"].notna()] if "value" in frame else frame
-        figure_html = _chart_html(chart(frame), f"chart-{section_id}") if chart and not shown.empty else None
-        table = columns(frame) if callable(columns) else _table_html(frame, columns)
-        sections.append(Section(section_id, title, figure_html, table, note))
-    return sections
+def summarise(data: ReportData, name: str) -> Summary:
+    tables = data.tables
+    overall = tables.get("overall", pd.DataFrame())
+    return Summary(
+        response=findings.response_sentence(tables.get("response_rates", pd.DataFrame()), name, data.unit_code),
+        ranked=findings.ranked_findings(overall, name) if not overall.empty else [],
+        concerns=findings.concern_findings(overall, name) if not overall.empty else [],
+        year=findings.year_movements(overall, data.previous_wave),
+        pulse=findings.pulse_movements(tables.get("cultural_shifts", pd.DataFrame())),
+        people=findings.leaver_stayer_sentences(tables.get("leaver_reasons", pd.DataFrame()),
+                                                tables.get("stay_factors", pd.DataFrame()), name),
+        comments=findings.comment_sentences(tables.get("comment_theme_trends", pd.DataFrame())),
+    )
 
 
 def _data_quality_rows(frame: pd.DataFrame) -> list[dict]:
+    """Load-log rows; a validation report is named, not linked: its server path means nothing to a reader."""
     rows = []
     for row in frame.to_dict("records"):
-        report = row.get("report_path")
-        row["report_url"] = Path(report).resolve().as_uri() if report else None
         message = row.get("message")  # NULL for loaded files: read back as NaN, not None
         row["message"] = message.splitlines()[0][:400] if isinstance(message, str) and message else ""
+        report = row.get("report_path")
+        row["report_name"] = Path(report).name if isinstance(report, str) and report else ""
+        row["rows"] = None if pd.isna(row.get("rows")) else int(row["rows"])
+        row["wave"] = "" if row.get("wave") is None or pd.isna(row.get("wave")) else str(row["wave"])
         rows.append(row)
     return rows
 
 
-def render_html(data, organisation: str, min_group_size: int) -> str:
+def _environment():
     import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def render_html(data: ReportData, organisation: str, min_group_size: int, index_link: str | None = INDEX_NAME) -> str:
     from plotly.offline import get_plotlyjs
 
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    return template.render(
-        organisation=organisation, wave=data.wave, min_group_size=min_group_size,
+    name = data.unit_name or organisation
+    sections = build_sections(data.tables, min_group_size, is_unit=data.unit_code is not None)
+    return _environment().get_template("report.html").render(
+        title=name if data.unit_code is None else f"{name} ({organisation})", name=name, organisation=organisation,
+        is_unit=data.unit_code is not None, wave=data.wave, previous_wave=data.previous_wave, min_group_size=min_group_size,
         generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        headlines=data.headlines, movements=data.movements, sections=_sections(data.tables),
-        data_quality=_data_quality_rows(data.tables["data_quality"]), plotly_js=get_plotlyjs(),
+        summary=summarise(data, name), sections=sections, index_link=index_link,
+        data_quality=_data_quality_rows(data.tables["data_quality"]) if "data_quality" in data.tables else None,
+        plotly_js=get_plotlyjs(),
     )
 
 
-def build_report(settings: Settings, out_dir: Path | None = None, progress=lambda _m: None) -> list[Path]:
-    """Write the HTML report and the exports; returns their paths (the HTML first)."""
+def unit_file_name(unit_code: str) -> str:
+    return "unit-" + re.sub(r"[^A-Za-z0-9_-]+", "-", unit_code) + ".html"
+
+
+def report_units(engine, wave: str | None) -> pd.DataFrame:
+    """Directorates, and units below them with at least UNIT_REPORT_MIN_RESPONDENTS shown respondents, in tree order."""
+    import sqlalchemy as sa
+
+    if wave is None:
+        return pd.DataFrame(columns=["unit_code", "unit_name", "unit_level", "depth", "respondents"])
+    with engine.connect() as connection:
+        units = pd.read_sql(sa.text(
+            "SELECT u.unit_code, u.unit_name, u.unit_level, u.depth, u.unit_path, r.respondents "
+            "FROM hr_units u JOIN hr_survey_results r ON r.unit_code = u.unit_code AND r.breakdown = 'all' "
+            "AND r.measure = 'EEI' AND r.wave = :w AND NOT r.suppressed WHERE u.is_current = 1 ORDER BY u.unit_path"),
+            connection, params={"w": wave})
+    keep = (units["depth"] == 2) | ((units["depth"] > 2) & (units["respondents"] >= UNIT_REPORT_MIN_RESPONDENTS))
+    return units[keep].reset_index(drop=True)
+
+
+def _write(path: Path, text: str) -> None:
+    # Written beside and renamed, so a reader never opens half a report.
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def build_report(settings: Settings, out_dir: Path | None = None, progress=lambda _m: None,
+                 unit_reports: bool = True) -> list[Path]:
+    """Write the reports, the index and the exports; returns their paths (the organisation's HTML first)."""
     from warehouse.org_tree import top_unit_code
 
     out_dir = Path(out_dir or settings.var_dir / "report")
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = get_engine(settings.warehouse_url)
-    data = load_report_data(engine)
     with engine.connect() as connection:
-        organisation = top_unit_code(connection) or "the organisation"
+        code = top_unit_code(connection)
+    rates = response_rates(engine, settings.min_group_size)
+    data = load_report_data(engine, settings.min_group_size, None, rates)
+    organisation = _organisation_name(engine, code)
     html_path = out_dir / REPORT_NAME
-    # Written beside and renamed, so a reader never opens half a report.
-    partial = html_path.with_suffix(".html.partial")
-    partial.write_text(render_html(data, organisation, settings.min_group_size), encoding="utf-8")
-    partial.replace(html_path)
-    exports = write_exports({name: frame for name, frame in data.tables.items()}, out_dir / "exports")
-    progress(f"report: {html_path} ({len(data.headlines)} headline statements); exports: {out_dir / 'exports'}")
-    return [html_path, *exports]
+    _write(html_path, render_html(data, organisation, settings.min_group_size))
+    written = [html_path]
+    units = report_units(engine, data.wave) if unit_reports else report_units(engine, None)
+    for unit in units.itertuples():
+        unit_data = load_report_data(engine, settings.min_group_size, unit.unit_code, rates)
+        path = out_dir / unit_file_name(unit.unit_code)
+        _write(path, render_html(unit_data, organisation, settings.min_group_size))
+        written.append(path)
+    index = out_dir / INDEX_NAME
+    _write(index, _environment().get_template("index.html").render(
+        organisation=organisation, wave=data.wave, report=REPORT_NAME,
+        units=[{"name": u.unit_name, "level": u.unit_level, "depth": int(u.depth), "file": unit_file_name(u.unit_code)}
+               for u in units.itertuples()]))
+    exports = write_exports({name: frame for name, frame in data.tables.items() if name not in INTERNAL_TABLES},
+                            out_dir / "exports")
+    progress(f"report: {html_path} and {len(units)} unit reports (index: {index}); exports: {out_dir / 'exports'}")
+    return [html_path, index, *written[1:], *exports]
+
+
+def _organisation_name(engine, code: str) -> str:
+    import sqlalchemy as sa
+
+    if not code:
+        return "the organisation"
+    with engine.connect() as connection:
+        name = connection.execute(sa.text("SELECT unit_name FROM hr_units WHERE unit_code = :c AND is_current = 1"),
+                                  {"c": code}).scalar()
+    return name or code

@@ -1,8 +1,10 @@
-"""The tables behind the culture report and its exports, read only from the hr_* views.
+"""The tables behind the culture report and its exports, read from the hr_* views, for the whole
+organisation or one unit (a directorate or a unit below it).
 
 Reading the same views HR analysts query means the report can never show a figure an analyst
-could not query, and never a suppressed one (the views hold NULL there). The one exception is the
-data-quality table: which files were loaded or quarantined and why, from the load log.
+could not query, and never a suppressed one (the views hold NULL there). The exceptions: the
+data-quality table (the load log), response rates (computed from raw counts through the same
+disclosure step, `pipelines.response_rates`) and the sample comments (`pipelines.report_comments`).
 """
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pipelines.report_comments import sample_comments
+from pipelines.report_format import BREAKDOWN_LABELS
 from pipelines.significance import two_proportion_significant
-from warehouse.queries import round_half_up
 
 BULLYING_BLOCK = ("E03_yes", "E05_yes", "E06_A_yes", "E06_B_yes", "E06_C_yes", "E06_D_yes", "E01_yes")
 WORKLOAD_WELLBEING = ("B33", "B34", "THEME:resources_workload", "W01", "W02", "W03", "W04", "W05", "W09", "W10")
-HEADLINE_MEASURES = ("EEI", "B33", "E03_yes", "E01_yes", "E05_yes", "E06_D_yes", "B57", "W10", *(
-    f"THEME:{t}" for t in ("my_work", "objectives_purpose", "my_manager", "my_team", "learning_development",
-                           "inclusion_fair_treatment", "resources_workload", "pay_benefits", "leadership_change")))
+# The heatmaps' key measures: engagement, bullying, discrimination, workload, L&D, wellbeing.
+KEY_MEASURES = ("EEI", "E03_yes", "E01_yes", "B33", "THEME:learning_development", "W10", "W09")
 GAP_MEASURES = ("B57", "E03_yes", "E01_yes", "B33", "THEME:inclusion_fair_treatment")
 GAP_BREAKDOWNS = {"sex": ("1", "2"), "long_term_health": ("1", "2")}
 
@@ -27,8 +29,9 @@ GAP_BREAKDOWNS = {"sex": ("1", "2"), "long_term_health": ("1", "2")}
 @dataclass
 class ReportData:
     wave: str | None
-    headlines: list[str]
-    movements: list[str]
+    previous_wave: str | None
+    unit_code: str | None = None
+    unit_name: str | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -42,32 +45,12 @@ def _pick(frame: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
     return frame[frame["measure"].isin(order)].sort_values("measure", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def headline_statement(row) -> str | None:
-    """'Acceptable workload: 58% — 8 points below the Civil Service benchmark (66%)', when significant."""
-    if not row.significant or pd.isna(row.value) or pd.isna(row.benchmark):
-        return None
-    value, benchmark, diff = round_half_up(row.value), round_half_up(row.benchmark), round_half_up(row.diff_pp)
-    unit = "" if row.measure == "EEI" or row.measure.startswith("THEME:") else "%"
-    if diff == 0:
-        return None
-    side = "above" if diff > 0 else "below"
-    points = "point" if abs(diff) == 1 else "points"
-    return f"{row.measure_label}: {value}{unit} — {abs(diff)} {points} {side} the Civil Service benchmark ({benchmark}{unit})"
-
-
-def movement_statement(row, previous_wave: str) -> str | None:
-    if not row.change_significant or pd.isna(row.change_pp):
-        return None
-    change = round_half_up(row.change_pp)
-    if change == 0:
-        return None
-    verb = "rose" if change > 0 else "fell"
-    points = "point" if abs(change) == 1 else "points"
-    return f"{row.measure_label} {verb} {abs(change)} {points} since {previous_wave} (now {round_half_up(row.value)})"
+def _unit_filter(unit_code: str | None, column: str = "unit_code") -> str:
+    return f"{column} IS NULL" if unit_code is None else f"{column} = :unit"
 
 
 def demographic_gaps(results: pd.DataFrame) -> pd.DataFrame:
-    """Group A vs group B on chosen measures, for the organisation: gap and its significance."""
+    """Group A vs group B on chosen measures: gap and its significance, naming the breakdown."""
     rows = []
     for breakdown, (first, second) in GAP_BREAKDOWNS.items():
         groups = results[(results["breakdown"] == breakdown) & results["measure"].isin(GAP_MEASURES)]
@@ -78,55 +61,111 @@ def demographic_gaps(results: pd.DataFrame) -> pd.DataFrame:
             a, b = by_group.loc[first], by_group.loc[second]
             gap = a["value"] - b["value"] if pd.notna(a["value"]) and pd.notna(b["value"]) else None
             significant = bool(two_proportion_significant(a["value"], a["respondents"], b["value"], b["respondents"])) if gap is not None else None
-            rows.append({"breakdown": breakdown, "measure": measure, "measure_label": a["measure_label"],
-                         "group_a": a["group_label"], "value_a": a["value"], "group_b": b["group_label"],
-                         "value_b": b["value"], "gap_pp": gap, "significant": significant})
+            label = BREAKDOWN_LABELS.get(breakdown, breakdown)
+            rows.append({"breakdown": breakdown, "breakdown_label": label, "measure": measure,
+                         "measure_label": a["measure_label"], "group_a": f"{label}: {a['group_label']}",
+                         "value_a": a["value"], "group_b": f"{label}: {b['group_label']}", "value_b": b["value"],
+                         "gap_pp": gap, "significant": significant})
     return pd.DataFrame(rows)
 
 
-def load_report_data(engine: Engine) -> ReportData:
+def _unit_rows(engine: Engine, wave: str, unit_code: str | None) -> pd.DataFrame:
+    """Key measures for every unit below the scope (down to teams), in tree order with indented names."""
+    scope = "" if unit_code is None else "AND (u.unit_path LIKE :path_prefix OR r.unit_code = :unit)"
+    params = {"w": wave}
+    if unit_code is not None:
+        path = _read(engine, "SELECT unit_path FROM hr_units WHERE unit_code = :unit AND is_current = 1", unit=unit_code)
+        params.update(unit=unit_code, path_prefix=(path["unit_path"].iat[0] if not path.empty else unit_code) + " > %")
+    measures = ", ".join(f"'{m}'" for m in KEY_MEASURES)
+    frame = _read(engine, f"""
+        SELECT r.unit_code, r.unit_name, r.unit_level, u.depth, u.unit_path, r.measure, r.measure_label, r.polarity,
+               r.value, r.respondents, r.suppressed
+        FROM hr_survey_results r JOIN hr_units u ON u.unit_code = r.unit_code AND u.is_current = 1
+        WHERE r.wave = :w AND r.breakdown = 'all' AND r.unit_code IS NOT NULL AND r.measure IN ({measures}) {scope}
+        ORDER BY u.unit_path""", **params)
+    if frame.empty:
+        return frame.assign(row_label=pd.Series(dtype=str))
+    order = {m: i for i, m in enumerate(KEY_MEASURES)}
+    frame = frame.sort_values(["unit_path", "measure"], key=lambda s: s.map(order) if s.name == "measure" else s)
+    indent = frame["depth"] - frame["depth"].min()
+    # Plotly trims leading spaces from axis labels: the depth below the scope is shown as "› ".
+    frame["row_label"] = ["› " * int(i) + f"{name}" for i, name in zip(indent, frame["unit_name"])]
+    return frame.reset_index(drop=True)
+
+
+def _group_rows(scope_results: pd.DataFrame) -> pd.DataFrame:
+    frame = scope_results[(scope_results["breakdown"] != "all") & scope_results["measure"].isin(KEY_MEASURES)].copy()
+    if frame.empty:
+        return frame.assign(row_label=pd.Series(dtype=str))
+    frame["row_label"] = [f"{BREAKDOWN_LABELS.get(b, b)}: {g}" for b, g in zip(frame["breakdown"], frame["group_label"])]
+    order = {m: i for i, m in enumerate(KEY_MEASURES)}
+    return frame.sort_values(["breakdown", "group_value", "measure"],
+                             key=lambda s: s.map(order) if s.name == "measure" else s).reset_index(drop=True)
+
+
+def load_report_data(engine: Engine, min_group_size: int, unit_code: str | None = None,
+                     response_rates: pd.DataFrame | None = None) -> ReportData:
+    """Every table of one report: the organisation's (unit_code None) or one unit's."""
     waves = _read(engine, "SELECT DISTINCT wave FROM hr_survey_results ORDER BY wave")["wave"].tolist()
     wave = waves[-1] if waves else None
-    tables: dict[str, pd.DataFrame] = {}
-    headlines: list[str] = []
-    movements: list[str] = []
+    previous = waves[-2] if len(waves) > 1 else None
+    unit = {} if unit_code is None else {"unit": unit_code}
+    names = _read(engine, "SELECT unit_name FROM hr_units WHERE unit_code = :unit AND is_current = 1", **unit) if unit else None
+    data = ReportData(wave, previous, unit_code, None if names is None or names.empty else names["unit_name"].iat[0])
+    tables = data.tables
     if wave:
         organisation = _read(engine, "SELECT * FROM hr_survey_results WHERE wave = :w AND unit_code IS NULL", w=wave)
-        overall = organisation[organisation["breakdown"] == "all"]
-        tables["headline_measures"] = _pick(overall, HEADLINE_MEASURES)
-        headlines = [s for s in map(headline_statement, tables["headline_measures"].itertuples()) if s]
-        if len(waves) > 1:
-            movements = [s for s in (movement_statement(r, waves[-2]) for r in tables["headline_measures"].itertuples()) if s]
+        scope = organisation if unit_code is None else _read(
+            engine, "SELECT * FROM hr_survey_results WHERE wave = :w AND unit_code = :unit", w=wave, **unit)
+        overall = scope[scope["breakdown"] == "all"]
+        tables["overall"] = overall.reset_index(drop=True)
+        tables["organisation_overall"] = organisation[organisation["breakdown"] == "all"].reset_index(drop=True)
         tables["themes_vs_benchmark"] = _pick(overall, ("EEI", *sorted(m for m in overall["measure"] if m.startswith("THEME:"))))
         tables["bullying_harassment_discrimination"] = _pick(overall, BULLYING_BLOCK)
         tables["workload_wellbeing"] = _pick(overall, WORKLOAD_WELLBEING)
-        tables["unit_theme_heatmap"] = _read(
-            engine, "SELECT unit_code, unit_name, unit_level, measure, value, respondents, suppressed FROM hr_survey_results "
-                    "WHERE wave = :w AND breakdown = 'all' AND unit_level IN ('directorate', 'command') "
-                    "AND (measure LIKE 'THEME:%' OR measure = 'EEI') ORDER BY unit_code, measure", w=wave)
-        tables["demographic_gaps"] = demographic_gaps(organisation)
-        tables["focus_areas"] = _read(
-            engine, "SELECT unit_name, outcome, focus, focus_rank, driver_label, importance_share, score, benchmark, "
-                    "diff_pp, below_benchmark, below_organisation, suppressed FROM hr_focus_areas WHERE wave = :w "
-                    "ORDER BY unit_level DESC, unit_name, outcome, focus DESC, focus_rank", w=wave)
-    tables["improvement_tracker"] = _read(
-        engine, "SELECT area, measure, measure_label, source, wave, value, change_pp, change_significant, status, "
-                "target_value, target_year, gap_to_target, suppressed FROM hr_improvement_tracker "
-                "ORDER BY area_id, measure, source, wave")
+        tables["unit_key_measures"] = _unit_rows(engine, wave, unit_code)
+        tables["group_key_measures"] = _group_rows(scope)
+        tables["demographic_gaps"] = demographic_gaps(scope)
+        if unit_code is None:
+            tables["focus_areas"] = _read(
+                engine, "SELECT unit_name, outcome, focus, focus_rank, driver_label, importance_share, score, benchmark, "
+                        "diff_pp, below_benchmark, below_organisation, suppressed FROM hr_focus_areas WHERE wave = :w "
+                        "ORDER BY unit_level DESC, unit_name, outcome, focus DESC, focus_rank", w=wave)
+    if response_rates is not None and not response_rates.empty:
+        in_scope = response_rates["unit_code"].isna() if unit_code is None else (response_rates["unit_code"] == unit_code)
+        tables["response_rates"] = response_rates[in_scope | (response_rates["breakdown"] == "all")
+                                                  & _below(engine, response_rates, unit_code)].reset_index(drop=True)
+    if unit_code is None:
+        tables["improvement_tracker"] = _read(
+            engine, "SELECT area, measure, measure_label, source, wave, value, change_pp, change_significant, status, "
+                    "target_value, target_year, gap_to_target, suppressed FROM hr_improvement_tracker "
+                    "ORDER BY area_id, measure, source, wave")
+        tables["comment_theme_trends"] = _read(engine, "SELECT * FROM hr_comment_theme_trends ORDER BY source, theme, wave")
     tables["cultural_shifts"] = _read(
         engine, "SELECT pulse_id, measure, measure_label, value_weighted, value_unweighted, moe_95, respondents, "
-                "effective_n, change_pp, change_significant, suppressed FROM hr_pulse_results "
-                "WHERE unit_code IS NULL AND breakdown = 'all' AND measure LIKE 'SHIFT:%' ORDER BY measure, pulse_id")
-    tables["comment_theme_trends"] = _read(engine, "SELECT * FROM hr_comment_theme_trends ORDER BY source, theme, wave")
+                f"effective_n, change_pp, change_significant, suppressed FROM hr_pulse_results WHERE {_unit_filter(unit_code)} "
+                "AND breakdown = 'all' AND measure LIKE 'SHIFT:%' ORDER BY measure, pulse_id", **unit)
+    tables["sample_comments"] = sample_comments(engine, min_group_size, unit_code)
     tables["leaver_reasons"] = _read(
-        engine, "SELECT * FROM hr_leaver_reasons WHERE unit_code IS NULL AND breakdown = 'all' "
-                "AND period = (SELECT MAX(period) FROM hr_leaver_reasons) AND measure LIKE 'any:%' ORDER BY value DESC")
+        engine, f"SELECT * FROM hr_leaver_reasons WHERE {_unit_filter(unit_code)} AND breakdown = 'all' "
+                "AND period = (SELECT MAX(period) FROM hr_leaver_reasons) AND measure LIKE 'any:%' ORDER BY value DESC", **unit)
     tables["leaving_rates"] = _read(
-        engine, "SELECT * FROM hr_leaving_rates WHERE unit_code IS NULL AND breakdown = 'all' ORDER BY measure, period")
+        engine, f"SELECT * FROM hr_leaving_rates WHERE {_unit_filter(unit_code)} AND breakdown = 'all' ORDER BY measure, period", **unit)
     tables["stay_factors"] = _read(
-        engine, "SELECT * FROM hr_stay_factors WHERE unit_code IS NULL AND breakdown = 'all' "
-                "AND period = (SELECT MAX(period) FROM hr_stay_factors) AND measure LIKE 'factor:%' ORDER BY value DESC")
-    tables["data_quality"] = _read(
-        engine, "SELECT source, file_name, wave, rows, outcome, message, report_path, loaded_at FROM load_log "
-                "ORDER BY loaded_at DESC")
-    return ReportData(wave, headlines, movements, tables)
+        engine, f"SELECT * FROM hr_stay_factors WHERE {_unit_filter(unit_code)} AND breakdown = 'all' "
+                "AND period = (SELECT MAX(period) FROM hr_stay_factors) AND measure LIKE 'factor:%' ORDER BY value DESC", **unit)
+    if unit_code is None:
+        tables["data_quality"] = _read(
+            engine, "SELECT source, file_name, wave, rows, outcome, message, report_path, loaded_at FROM load_log "
+                    "ORDER BY loaded_at DESC")
+    return data
+
+
+def _below(engine: Engine, rates: pd.DataFrame, unit_code: str | None) -> pd.Series:
+    """Rows for units below `unit_code` (every unit for the organisation)."""
+    if unit_code is None:
+        return rates["unit_code"].notna()
+    units = _read(engine, "SELECT unit_code, unit_path FROM hr_units WHERE is_current = 1")
+    path = dict(zip(units["unit_code"], units["unit_path"]))
+    prefix = path.get(unit_code, unit_code) + " > "
+    return rates["unit_code"].map(lambda code: isinstance(code, str) and str(path.get(code, "")).startswith(prefix))
