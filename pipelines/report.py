@@ -154,6 +154,6 @@ def build_report(settings: Settings, out_dir: Path | None = None, progress=lambd
     partial = html_path.with_suffix(".html.partial")
     partial.write_text(render_html(data, organisation, settings.min_group_size), encoding="utf-8")
     partial.replace(html_path)
-    exports = write_exports({name: frame for name, frame in data.tables.items()}, out_dir / "exports")
+    exports = write_exports(dict(data.tables), out_dir / "exports", settings.min_group_size)
     progress(f"report: {html_path} ({len(data.headlines)} headline statements); exports: {out_dir / 'exports'}")
     return [html_path, *exports]

@@ -86,8 +86,8 @@ def test_no_suppressed_value_appears_anywhere(report):
 def test_formula_strings_are_escaped_in_the_exports(report):
     _, paths = report
     workbook = next(p for p in paths if p.suffix == ".xlsx")
-    heatmap = pd.read_excel(workbook, sheet_name="unit_theme_heatmap", dtype=str)
-    names = set(heatmap["unit_name"])
+    heatmap = pd.read_excel(workbook, sheet_name="Themes by unit", dtype=str)
+    names = set(heatmap["Unit"])
     assert {"'" + formula for formula in FORMULAS.values()} <= names
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
     csv_text = next(p for p in paths if p.name == "unit_theme_heatmap.csv").read_text(encoding="utf-8")
