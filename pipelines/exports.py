@@ -44,7 +44,7 @@ COLUMNS: dict[str, Column] = {
     "period": Column("Period", "Calendar year, or quarter (YYYY-Qn) of the leaving date"),
     "pulse_id": Column("Pulse", "The pulse survey (YYYY-MM of its start)"),
     "org_code": Column("Organisation code", "The organisation's code in the survey file"),
-    "unit_name": Column("Unit", "Organisation unit (blank = the whole organisation)"),
+    "unit_name": Column("Unit", "Organisation unit, or the whole organisation"),
     "unit_code": Column("Unit code", "The unit's code in the org-unit file"),
     "unit_path": Column("Unit path", "The unit's place in the organisation, from the top down"),
     "unit_level": Column("Unit level", "Directorate, command, team ..."),
@@ -96,6 +96,12 @@ COLUMNS: dict[str, Column] = {
     "group_b": Column("Group B", "The group compared with"),
     "value_b": Column("Group B value", "Group B's figure", "percent"),
     "gap_pp": Column("Gap (A minus B, points)", "Group A's figure minus group B's, percentage points", "points"),
+    "survey_wave": Column("Survey year", "The people survey the reason is compared with"),
+    "survey_measure": Column("Survey measure code", "The people-survey measure asking about the same reason"),
+    "survey_value": Column("Survey figure (%)", "Share of those intending to leave who gave the reason in the "
+                                                "survey", "percent"),
+    "survey_intend_to_leave": Column("Intending to leave (survey, %)", "Share of survey respondents intending to "
+                                                                      "leave", "percent"),
     "file_name": Column("File", "The delivered file's name"),
     "rows": Column("Rows", "Data rows in the file", "count"),
     "message": Column("Message", "Why a file was rejected (rule, column and spreadsheet row)"),
@@ -137,6 +143,7 @@ ONE_DECIMAL_TABLES = {"leaving_rates"}
 NUMBER_FORMATS = {"percent": "0", "points": "+0;-0;0", "count": "#,##0", "integer": "0", "decimal": "0.0",
                   "time": "yyyy-mm-dd hh:mm"}
 FLAG_WORDS = {True: "Yes", False: "No"}
+WHOLE_ORGANISATION = "Whole organisation"
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
        "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).")
 
@@ -149,6 +156,19 @@ def neutralise(value):
 
 def humanise(code: str) -> str:
     return code.replace("_", " ").strip().capitalize()
+
+
+def _word(column: str, code: str) -> str:
+    """A code as words: the column's vocabulary, else the measure's label (an outcome is a measure), else humanised."""
+    if code in VALUE_LABELS[column]:
+        return VALUE_LABELS[column][code]
+    if column == "outcome":
+        from pipelines.measure_catalogue import by_name
+
+        measure = by_name().get(code)
+        if measure is not None:
+            return measure.label
+    return humanise(code)
 
 
 def _round_half_up(values: pd.Series, places: int) -> pd.Series:
@@ -241,8 +261,11 @@ def spreadsheet_table(table: str, frame: pd.DataFrame) -> Sheet:
         elif kind == "decimal":
             column = _round_half_up(column, 1)
         elif name in VALUE_LABELS:
-            words = VALUE_LABELS[name]
-            column = column.map(lambda v: words.get(v, humanise(v)) if isinstance(v, str) else v)
+            column = column.map(lambda v: _word(name, v) if isinstance(v, str) else v)
+        elif name == "unit_name" and "unit_level" in frame:
+            column = column.where(column.notna() | (frame["unit_level"] != "organisation"), WHOLE_ORGANISATION)
+        elif name == "unit_name" and "unit_code" not in frame:
+            column = column.fillna(WHOLE_ORGANISATION)  # tables that name units only: NULL is the organisation
         if kind in NUMBER_FORMATS:
             formats[header] = NUMBER_FORMATS[kind]
         out[header] = column.map(neutralise) if kind in ("text", "flag") else column
