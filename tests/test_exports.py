@@ -144,6 +144,18 @@ def test_notes_say_what_the_columns_mean_the_rule_and_the_source(written):
     assert (out / "notes.csv").read_text(encoding="utf-8-sig").count("Open Government Licence") == 1
 
 
+def test_empty_tables_still_export_with_their_headers(tmp_path):
+    """A first wave with no history, or a source not delivered yet, gives empty tables."""
+    tables = {"demographic_gaps": pd.DataFrame(),
+              "data_quality": pd.DataFrame(columns=["source", "file_name", "rows", "outcome", "loaded_at"])}
+    paths = write_exports(tables, tmp_path)
+    workbook = openpyxl.load_workbook(paths[0])
+    assert workbook.sheetnames == [NOTES_SHEET, "Demographic gaps", "Data quality"]
+    assert headers(workbook["Data quality"]) == ["Source", "File", "Rows", "Outcome", "Loaded at (UTC)"]
+    assert workbook["Data quality"].freeze_panes == "A2"
+    assert (tmp_path / "data_quality.csv").read_text(encoding="utf-8-sig").strip() == "Source,File,Rows,Outcome,Loaded at (UTC)"
+
+
 @pytest.fixture(scope="module")
 def report_workbook(tmp_path_factory):
     """The exports of a warehouse loaded through the real flow from the synthetic organisation."""
