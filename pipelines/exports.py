@@ -32,7 +32,8 @@ MAX_WIDTH = 60
 class Column:
     header: str
     meaning: str
-    # text | percent (whole number) | points (signed whole number) | count | integer | flag | decimal (one place) | time
+    # text | percent (whole number) | points (signed whole number) | count | integer | flag | time |
+    # decimal (one place) | fraction (0 to 1, two places)
     kind: str = "text"
 
 
@@ -83,7 +84,17 @@ COLUMNS: dict[str, Column] = {
     "driver_label": Column("Driver", "The theme whose score goes with the outcome"),
     "driver": Column("Driver code", "The driver's measure name"),
     "importance_share": Column("Importance (%)", "The driver's share of what the themes explain together", "decimal"),
+    "importance_rank": Column("Importance rank", "1 = the driver that explains most", "integer"),
+    "share_low": Column("Importance, low (%)", "95% interval of the importance share: lower end", "decimal"),
+    "share_high": Column("Importance, high (%)", "95% interval of the importance share: upper end", "decimal"),
+    "r_squared": Column("Variance explained (R²)", "Share of the outcome's variance the themes explain (0 to 1)",
+                        "fraction"),
     "score": Column("Score", "The driver's theme score, 0 to 100", "percent"),
+    "organisation_score": Column("Organisation score", "The same theme score for the whole organisation", "percent"),
+    "benchmark_significant": Column("Significant difference from benchmark", "Yes when the difference from the "
+                                                                          "benchmark is significant at 95%", "flag"),
+    "previous_value": Column("Previous value", "The figure in the previous wave or pulse", "percent"),
+    "target_met": Column("Target met", "Yes when the latest figure meets the target", "flag"),
     "below_benchmark": Column("Below benchmark", "Yes when significantly below the Civil Service benchmark", "flag"),
     "below_organisation": Column("Below organisation", "Yes when significantly below the whole organisation", "flag"),
     "area": Column("Area for improvement", "An area the 2025 inspection asked the organisation to improve"),
@@ -141,7 +152,8 @@ SHEETS: dict[str, tuple[str, str]] = {
 # Small rates and the precision figures are worth one decimal place (as the data dictionary's examples).
 ONE_DECIMAL_TABLES = {"leaving_rates"}
 NUMBER_FORMATS = {"percent": "0", "points": "+0;-0;0", "count": "#,##0", "integer": "0", "decimal": "0.0",
-                  "time": "yyyy-mm-dd hh:mm"}
+                  "fraction": "0.00", "time": "yyyy-mm-dd hh:mm"}
+PLACES = {"percent": 0, "points": 0, "count": 0, "integer": 0, "decimal": 1, "fraction": 2}
 FLAG_WORDS = {True: "Yes", False: "No"}
 WHOLE_ORGANISATION = "Whole organisation"
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
@@ -185,8 +197,9 @@ def _infer_kind(column: pd.Series) -> str:
     if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(column):
         return "time"
     if pd.api.types.is_numeric_dtype(column):
-        integral = values.empty or bool((values.astype(float) % 1 == 0).all())
-        return "integer" if integral else "percent"
+        if values.empty or bool((values.astype(float) % 1 == 0).all()):
+            return "integer"
+        return "fraction" if bool((values.abs() <= 1).all()) else "percent"  # a 0-1 figure would round to 0 or 1
     return "text"
 
 
@@ -256,10 +269,8 @@ def spreadsheet_table(table: str, frame: pd.DataFrame) -> Sheet:
             column = _as_flag(column)
         elif kind == "time":
             column = _as_utc(column)
-        elif kind in ("percent", "points", "count", "integer"):
-            column = _round_half_up(column, 0)
-        elif kind == "decimal":
-            column = _round_half_up(column, 1)
+        elif kind in PLACES:
+            column = _round_half_up(column, PLACES[kind])
         elif name in VALUE_LABELS:
             column = column.map(lambda v: _word(name, v) if isinstance(v, str) else v)
         elif name == "unit_name" and "unit_level" in frame:

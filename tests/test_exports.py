@@ -144,6 +144,19 @@ def test_notes_say_what_the_columns_mean_the_rule_and_the_source(written):
     assert (out / "notes.csv").read_text(encoding="utf-8-sig").count("Open Government Licence") == 1
 
 
+def test_a_column_the_exports_do_not_know_is_still_rounded_and_labelled(tmp_path):
+    tables = {"new_table": pd.DataFrame({"new_share": [56.97205882352941, 3.5], "new_fit": [0.4321, 0.0768],
+                                         "new_year": [2024.0, np.nan], "new_flag": [True, None]})}
+    paths = write_exports(tables, tmp_path)
+    sheet = openpyxl.load_workbook(paths[0])["New table"]
+    assert headers(sheet) == ["New share", "New fit", "New year", "New flag"]
+    assert column(sheet, "New share") == [57, 4]
+    assert column(sheet, "New fit") == [0.43, 0.08]  # a 0-1 figure keeps two places, not rounded to 0
+    assert column(sheet, "New year") == [2024, None]
+    assert column(sheet, "New flag") == ["Yes", None]
+    assert (tmp_path / "new_table.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == ["57,0.43,2024,Yes", "4,0.08,,"]
+
+
 def test_empty_tables_still_export_with_their_headers(tmp_path):
     """A first wave with no history, or a source not delivered yet, gives empty tables."""
     tables = {"demographic_gaps": pd.DataFrame(),
@@ -181,7 +194,7 @@ def test_report_exports_are_filterable_and_read_as_published(report_workbook):
                 assert set(values) <= {"Yes", "No"}, (sheet.title, header)
             for value in values:
                 if isinstance(value, float):
-                    assert round(value, 1) == value, (sheet.title, header, value)  # no 56.97205882352941
+                    assert round(value, 2) == value, (sheet.title, header, value)  # no 56.97205882352941
         if "Suppressed" in headers(sheet):  # a hidden row keeps its labels, never a figure or a count
             figures = {COLUMNS[c].header for view in contracts() for c in view.figures if c in COLUMNS} - {"Suppressed"}
             numeric = [h for h in headers(sheet) if h in figures]
