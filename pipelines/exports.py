@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.config import MIN_GROUP_SIZE_FLOOR
+from pipelines.significance import MIN_N_FOR_SIGNIFICANCE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOTES_SHEET = "Notes"
@@ -41,7 +42,7 @@ class Column:
 # inferred from its values and its header made from its name.
 COLUMNS: dict[str, Column] = {
     "source": Column("Source", "People survey, pulse survey, exit interviews or stay interviews"),
-    "wave": Column("Wave", "Survey year, or the pulse (YYYY-MM)"),
+    "wave": Column("Wave", "Survey year, pulse (YYYY-MM) or, for interviews, quarter (YYYY-Qn)"),
     "period": Column("Period", "Calendar year, or quarter (YYYY-Qn) of the leaving date"),
     "pulse_id": Column("Pulse", "The pulse survey (YYYY-MM of its start)"),
     "org_code": Column("Organisation code", "The organisation's code in the survey file"),
@@ -318,7 +319,7 @@ def notes(sheets: list[Sheet], names: list[str], min_group_size: int) -> pd.Data
                      "with (no benchmark, no earlier wave)."),
         ("Significance", "Significant difference: the Civil Service benchmark lies outside the 95% confidence "
                          "interval of the figure. Significant change and gaps between groups: two-proportion test "
-                         "at 95%. Neither is ever claimed for a group under 30."),
+                         f"at 95%. Neither is ever claimed for a group under {MIN_N_FOR_SIGNIFICANCE}."),
         ("Benchmark source", "Civil Service benchmark: the median of organisations in the Civil Service People "
                              "Survey results published by the Cabinet Office. " + OGL),
         ("Codes", "Labels stand where codes were; the codes are in the last columns, to join back to the hr_* "
