@@ -147,7 +147,7 @@ def build_report(settings: Settings, out_dir: Path | None = None, progress=lambd
         units=[{"name": u.unit_name, "level": u.unit_level, "depth": int(u.depth), "file": unit_file_name(u.unit_code)}
                for u in units.itertuples()]))
     exports = write_exports({name: frame for name, frame in data.tables.items() if name not in INTERNAL_TABLES},
-                            out_dir / "exports")
+                            out_dir / "exports", settings.min_group_size)
     progress(f"report: {html_path} and {len(units)} unit reports (index: {index}); exports: {out_dir / 'exports'}")
     return [html_path, index, *written[1:], *exports]
 

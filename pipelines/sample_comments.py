@@ -138,6 +138,18 @@ REASON_THEMES = {
 }
 
 
+# A leaver who gives "bullying or harassment" as a reason writes about one or the other; bullying is
+# the commoner (as in the survey's bullying and harassment box, sample_data.HARASSMENT_BOX_THEMES).
+BULLYING_OR_HARASSMENT = {"bullying": 0.75, "harassment": 0.25}
+
+
+def reason_themes(rng: np.random.Generator, reasons: list[str]) -> np.ndarray:
+    """The theme each leaving reason leads someone to write about (REASON_THEMES; bullying or harassment split)."""
+    themes = np.array([REASON_THEMES.get(reason, "personal") for reason in reasons], dtype=object)
+    split = rng.choice(list(BULLYING_OR_HARASSMENT), size=len(themes), p=list(BULLYING_OR_HARASSMENT.values()))
+    return np.where(themes == "bullying", split, themes)
+
+
 def comment(rng: np.random.Generator, theme: str) -> str:
     situations, follow_ups = PHRASES[theme]
     text = f"{situations[rng.integers(len(situations))]} {follow_ups[rng.integers(len(follow_ups))]}".strip()

@@ -13,7 +13,8 @@ from pipelines.sample_data import GRADE_SHARES, calibration_targets, team_codes
 
 # What pulse comments are about (the cultural shifts the pulses track, and the usual concerns).
 PULSE_THEMES = {"recognition": 3, "workload": 3, "leadership_change": 2, "it_tools": 2, "line_management": 2,
-                "positive": 3, "wellbeing": 2, "bullying": 1, "discrimination": 1, "learning_development": 1}
+                "positive": 3, "wellbeing": 2, "bullying": 1, "harassment": 0.4, "discrimination": 1,
+                "learning_development": 1}
 # Annual survey items a pulse repeats, and how far they move (points) per unit of the pulse's drift.
 REPEATED_ANNUAL_ITEMS = ("B33",)
 REPEATED_ITEM_POINTS_PER_DRIFT = 10.0
@@ -99,9 +100,9 @@ def exit_frame(year: int, leavers: int, seed: int, reason_shares: dict[str, floa
     for reason, has_reason in zip(primary, with_reason):
         ticked = [code for code, p in also.items() if has_reason and code != reason and rng.random() < p]
         others.append(";".join(sorted(ticked)))
-    themes = np.array([
-        "bullying" if "bullying_harassment" in other.split(";") else sample_comments.REASON_THEMES.get(reason, "personal")
-        for reason, other in zip(primary, others)], dtype=object)
+    themes = sample_comments.reason_themes(rng, [
+        "bullying_harassment" if "bullying_harassment" in other.split(";") else reason
+        for reason, other in zip(primary, others)])
     return pd.DataFrame({
         "leaver_id": [f"L{year}-{i:05d}" for i in range(leavers)],
         "interview_date": [(d + dt.timedelta(days=int(o))).isoformat() for d, o in zip(leaving, rng.integers(-20, 30, leavers))],
@@ -122,7 +123,7 @@ def stay_frame(year: int, interviews: int, seed: int, reason_shares: dict[str, f
     units, grades = _staff(rng, interviews)
     factors = [r["code"] for r in reference.read_reference_csv("stay_factors.csv")]
     risks = [sorted(set(_choice(rng, risks_shares, int(k)))) for k in rng.integers(0, 3, interviews)]
-    leave_themes = np.array([sample_comments.REASON_THEMES[r[0]] if r else "pay" for r in risks], dtype=object)
+    leave_themes = sample_comments.reason_themes(rng, [r[0] if r else "pay_benefits" for r in risks])
     return pd.DataFrame({
         "interview_id": [f"S{year}-{i:05d}" for i in range(interviews)],
         "interview_date": [(dt.date(year, 4, 1) + dt.timedelta(days=int(d))).isoformat() for d in rng.integers(0, 60, interviews)],

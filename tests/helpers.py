@@ -38,12 +38,13 @@ def row_counts(url: str) -> dict[str, int]:
 SOURCE_ORDER = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
 
 
-def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with_comments: bool = True) -> None:
+def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with_comments: bool = True,
+                           pulses: int = 2) -> None:
     """A warehouse holding every source of the synthetic organisation, loaded through the real flow."""
     from pipelines import flow
     from pipelines.sample_data import write_sample_organisation
 
-    write_sample_organisation(landing, respondents=respondents, seed=7, years=(2023, 2024), pulses=2)
+    write_sample_organisation(landing, respondents=respondents, seed=7, years=(2023, 2024), pulses=pulses)
     flow.initialise_warehouse(settings)
     for source in SOURCE_ORDER:
         files = sorted(str(p) for p in (landing / source).glob("*.csv"))

@@ -223,8 +223,8 @@ def test_no_suppressed_value_appears_anywhere(report):
 def test_formula_strings_are_escaped_in_the_exports(report):
     _, paths = report
     workbook = next(p for p in paths if p.suffix == ".xlsx")
-    heatmap = pd.read_excel(workbook, sheet_name="unit_key_measures", dtype=str)
-    names = set(heatmap["unit_name"])
+    heatmap = pd.read_excel(workbook, sheet_name="Key measures by unit", dtype=str)
+    names = set(heatmap["Unit"])
     assert {"'" + formula for formula in FORMULAS.values()} <= names
     assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
     csv_text = next(p for p in paths if p.name == "unit_key_measures.csv").read_text(encoding="utf-8")

@@ -61,6 +61,36 @@ def test_exit_notes_follow_the_reasons_leavers_give():
             continue  # leaving types of their own, not reasons a resigning leaver gives
         assert 100 * given.str.split(";").map(lambda codes: code in codes).mean() == pytest.approx(share, abs=3), code
     noted = with_reason[with_reason["text_notes"] != ""]
-    about_bullying = noted["text_notes"].map(theme_of).eq("bullying").mean()
+    about_bullying = noted["text_notes"].map(theme_of).isin(("bullying", "harassment")).mean()
     bullied = (noted["primary_reason"] + ";" + noted["other_reasons"]).str.contains("bullying_harassment").mean()
     assert bullied > 0.05 and about_bullying == pytest.approx(bullied, abs=0.03)
+
+
+@pytest.mark.slow
+def test_the_demo_gives_every_core_theme_a_plausible_share(tmp_path):
+    """The demo's data (`culture demo`: 3,400 respondents a year, seed 7, three pulses) through the
+    demo's steps (ingest every source, then the comment step); shares read from the view the report uses."""
+    from nlp.taxonomy import CORE_THEMES
+    from pipelines.config import Settings
+    from tests.helpers import build_sample_warehouse, query
+
+    settings = Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10)
+    build_sample_warehouse(settings, settings.landing_dir, respondents=3400, pulses=3)  # the demo's seed, 7
+    trends = query(settings.warehouse_url, "SELECT * FROM hr_comment_theme_trends WHERE NOT suppressed")
+    pooled = trends.groupby(["source", "theme"])[["theme_comments", "comments"]].sum()
+    share = (100 * pooled["theme_comments"] / pooled["comments"]).unstack("source").fillna(0)
+    assert set(share.columns) == {"people_survey", "pulse", "exit_interviews", "stay_interviews"}, share.columns
+    for source in ("people_survey", "pulse", "exit_interviews"):
+        for theme in CORE_THEMES:
+            assert 0 < share.loc[theme, source] < 50, (source, theme, share[source].round(1).to_dict())
+    survey = share["people_survey"]
+    assert survey.idxmax() == "workload", survey.round(1).to_dict()  # the weakest area and its own comment box
+    assert survey["learning_development"] >= 2, survey.round(1).to_dict()
+    assert share.loc["workload", "stay_interviews"] > 0 and share.loc["bullying", "stay_interviews"] > 0
+    # Exit notes mention bullying or harassment about as often as leavers give it as a reason
+    # (diluted a little by leavers with no reason: end of contract, retirement).
+    reasons = query(settings.warehouse_url, "SELECT value FROM hr_leaver_reasons WHERE unit_code IS NULL AND "
+                    "breakdown = 'all' AND measure = 'any:bullying_harassment' AND NOT suppressed")
+    reason_share = reasons["value"].mean()
+    noted = share.loc["bullying", "exit_interviews"] + share.loc["harassment", "exit_interviews"]
+    assert 0.5 * reason_share <= noted <= 1.5 * reason_share, (noted, reason_share)
