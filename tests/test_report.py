@@ -21,7 +21,10 @@ from pipelines.report import INDEX_NAME, build_report
 from pipelines.sample_data import write_sample_organisation
 from warehouse.db import get_engine
 
-SENTINEL = 87.654321  # planted in every suppressed cell behind the views
+# Planted in every suppressed cell behind the views. Out of every real figure's range (shares are
+# 0-100, the sample has 600 respondents), so it is recognisable however the outputs round it.
+SENTINEL = 9876.54321
+SENTINEL_FORMS = ("9876", "9877", "9,876", "9,877")
 FORMULAS = {"OPS": '=HYPERLINK("http://evil.example","click")', "INT": "@SUM(1+1)*cmd|' /C calc'!A0"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CODES = re.compile(r"\b(THEME|SHIFT|any|factor|THEME_BASE):[a-z_]+|\bdiff_pp\b|\b\d+\.\d\b")
@@ -217,7 +220,7 @@ def test_no_suppressed_value_appears_anywhere(report):
             text = "\n".join(frame.to_csv() for frame in sheets.values())
         else:
             text = path.read_text(encoding="utf-8")
-        assert "87.654" not in text and "87.65" not in text, f"a suppressed value leaked into {path.name}"
+        assert not any(form in text for form in SENTINEL_FORMS), f"a suppressed value leaked into {path.name}"
 
 
 def test_formula_strings_are_escaped_in_the_exports(report):
