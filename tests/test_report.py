@@ -22,9 +22,10 @@ from pipelines.sample_data import write_sample_organisation
 from warehouse.db import get_engine
 
 # Planted in every suppressed cell behind the views. Out of every real figure's range (shares are
-# 0-100, the sample has 600 respondents), so it is recognisable however the outputs round it.
-SENTINEL = 9876.54321
-SENTINEL_FORMS = ("9876", "9877", "9,876", "9,877")
+# 0-100, the sample has 600 respondents), so it is recognisable however the outputs round it; and
+# absent from the plotly library inlined in the page.
+SENTINEL = 73152.4321
+SENTINEL_FORMS = ("73152", "73,152")
 FORMULAS = {"OPS": '=HYPERLINK("http://evil.example","click")', "INT": "@SUM(1+1)*cmd|' /C calc'!A0"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CODES = re.compile(r"\b(THEME|SHIFT|any|factor|THEME_BASE):[a-z_]+|\bdiff_pp\b|\b\d+\.\d\b")
