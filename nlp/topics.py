@@ -2,10 +2,10 @@
 
 Themes (nlp/themes.py) say *what kind* of comment it is, the same way in every wave; topics say
 what this batch of comments is talking about in its own words ("overtime, rota, cover"). Each
-topic is mapped onto the taxonomy theme whose seed descriptions lie nearest its centroid, so a topic id that differs between
-runs never changes what a theme means. BERTopic needs a corpus of some size (UMAP and HDBSCAN fail
-or put everything in the outlier topic on a pulse's 20 comments), so smaller batches get no topic
-and rely on the similarity themes alone.
+topic is mapped onto the taxonomy theme whose seed descriptions lie nearest its centroid, so a
+topic id that differs between runs never changes what a theme means. BERTopic needs a corpus of
+some size (UMAP and HDBSCAN fail or put everything in the outlier topic on a pulse's 20 comments),
+so smaller batches get no topic and rely on the themes alone.
 
 Deterministic: UMAP has a fixed random_state (which also makes it single-threaded), HDBSCAN and
 the vectoriser are deterministic, and the embeddings are passed in (read from the cache).
