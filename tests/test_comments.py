@@ -18,7 +18,7 @@ from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
 from pipelines import flow
 from tests.conftest import SAMPLES
-from tests.helpers import query
+from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
@@ -195,7 +195,7 @@ def test_a_comment_counts_once_for_each_of_its_themes(loaded):
     assert facts["theme_comments"].sum() > facts.drop_duplicates(["source", "wave"])["comments"].sum()
 
 
-def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, monkeypatch):
+def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, culture_env, capsys):
     settings, engine, first = loaded
     with engine.begin() as connection:
         connection.execute(sa.text("UPDATE comment SET theme = 'pay', themes = 'pay', theme_scores = '{}', "
@@ -204,7 +204,8 @@ def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, mo
     process_comments(engine, settings.min_group_size)
     assert set(query(settings.warehouse_url, "SELECT themes FROM comment")["themes"]) == {"pay"}, \
         "a rerun never re-themes earlier comments"
-    assert retheme(engine, settings.min_group_size) == {"rethemed": first["comments"], "model": model_version()}
+    assert run_cli("retheme") == 0
+    assert f"retheme: {first['comments']} comments re-themed with theme model {model_version()}" in capsys.readouterr().out
     after = query(settings.warehouse_url, "SELECT themes, theme_model FROM comment")
     assert after["themes"].nunique() > 3 and set(after["theme_model"]) == {model_version()}
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0] == cached, \
