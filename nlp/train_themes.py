@@ -85,6 +85,18 @@ def cross_validated(x: np.ndarray, y: np.ndarray, x_extra: np.ndarray, y_extra: 
     return results
 
 
+def write_model(spec: dict) -> None:
+    """One key a line, one matrix row a line: a readable diff when the model is retrained."""
+    lines = []
+    for key, value in spec.items():
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            rows = ",\n  ".join(json.dumps(row) for row in value)
+            lines.append(f"{json.dumps(key)}: [\n  {rows}\n ]")
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value)}")
+    MODEL_FILE.write_text("{\n " + ",\n ".join(lines) + "\n}\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", required=True, help="the model version stored with each comment it themes")
@@ -94,7 +106,7 @@ def main() -> None:
     results = cross_validated(x, y, x_extra, y_extra)
     (strength, threshold), best = max(results.items(), key=lambda item: (round(item[1], 6), -item[0][0], -item[0][1]))
     coef, intercept = fit(np.vstack([x, x_extra]), np.vstack([y, y_extra]), strength)
-    MODEL_FILE.write_text(json.dumps({
+    write_model({
         "version": args.version, "themes": list(TAXONOMY), "threshold": threshold, "C": strength,
         "features": "all-MiniLM-L6-v2 embedding (384), similarity to each theme's seed descriptions (11), "
                     "taxonomy cue words (11)",
@@ -102,7 +114,7 @@ def main() -> None:
         "centroids": [[round(float(v), 6) for v in row] for row in centroids],
         "intercept": [round(float(v), 6) for v in intercept],
         "coef": [[round(float(v), 6) for v in row] for row in coef],
-    }, indent=1) + "\n", encoding="utf-8")
+    })
     print(f"C={strength} threshold={threshold} cross-validated score {best:.3f}; wrote {MODEL_FILE.name} ({args.version})")
 
 
