@@ -235,3 +235,25 @@ def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
     assert flag_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
     assert "sexual_harassment_or_assault" in flag_reasons("He grabbed me at the leaving drinks.", 0)
     assert flag_reasons("The workload is heavy but the team is kind.", 3) == []
+
+
+@pytest.mark.xfail(strict=True, reason="known before issue 21 (main fails the same way, same cells): with the weaker "
+                   "hidden-parent rule for comment shares, the sample's 3-comment question in one directorate is "
+                   "fixed at 0 for some themes by its directorate's all-questions figure; for the disclosure owner")
+def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):
+    """Several themes per comment: the theme shares are no longer declared as adding up, and the
+    test's own attacker (plain LP over each source and wave's linked table) still cannot narrow a
+    hidden small group's share to less than one comment's worth."""
+    from nlp.comments import _families
+    from tests.attacker import deducible_ranges, exposed
+
+    settings, _, _ = loaded
+    facts = query(settings.warehouse_url, "SELECT * FROM fact_comment_theme")
+    cells = facts.assign(
+        group_id=facts["source"] + "|" + facts["wave"] + "|" + facts["question"] + "#" + facts["unit_code"].fillna("*"),
+        measure=facts["theme"], respondents=facts["comments"])
+    families = _families(cells)
+    hidden = cells["suppressed"].astype(bool)
+    assert (hidden & (cells["respondents"] < 10)).any(), "the sample has a small hidden group to attack"
+    ranges = deducible_ranges(cells, families, hidden)
+    assert exposed(ranges, cells, families, hidden).empty
