@@ -4,7 +4,7 @@
     python bench/nlp.py --sizes 2000
 
 Stages (models loaded and warmed up first, UMAP's compiled code included): redaction; theming
-(embedding + nearest taxonomy theme); BERTopic topic discovery; and theming again with the
+(embedding, denials left out, the theme classifier); BERTopic topic discovery; and theming again with the
 embeddings read from the warehouse cache. Comments are distinct pairs of sentences from the
 labelled evaluation set (tests/data), so no cache can shortcut a first run.
 
@@ -64,8 +64,8 @@ def warm_up(largest: int) -> None:
 
 def stage_figures(size: int) -> dict:
     from nlp.cache import cached_embeddings
+    from nlp.comments import assign_cached
     from nlp.redaction import redact_texts
-    from nlp.themes import assign
     from nlp.topics import discover_topics
     from warehouse.db import get_engine, migrate
 
@@ -77,7 +77,7 @@ def stage_figures(size: int) -> dict:
     def theme():
         with get_engine(url).begin() as connection:
             vectors, _ = cached_embeddings(connection, redacted)
-        return vectors, assign(vectors)
+            return vectors, assign_cached(connection, redacted, vectors)
 
     (vectors, first), theme_s = timed(theme)
     (_, again), cached_s = timed(theme)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -15,7 +16,7 @@ from nlp.cache import cached_embeddings, text_hash
 from nlp.redaction import redact_texts
 from nlp.sensitive import flag_reasons
 from nlp.taxonomy import TAXONOMY, OTHER
-from nlp.themes import assign
+from nlp.themes import ThemeAssignment, assign, model_version, theme_text
 from nlp.topics import discover_topics
 from pipelines import disclosure, group_families
 from warehouse.db import table
@@ -93,11 +94,54 @@ def process_comments(engine: Engine, min_group_size: int, progress=lambda _m: No
     return {"comments": len(raw), "processed": len(new), "removed": len(gone)}
 
 
+def assign_cached(connection: Connection, texts: list[str], vectors: np.ndarray | None = None) -> list[ThemeAssignment]:
+    """Themes of redacted texts. Only a text with a denial left out of it needs a second
+    embedding (of what remains); the rest reuse their own, from the cache."""
+    reading = [theme_text(t) for t in texts]
+    if vectors is None:
+        vectors, _computed = cached_embeddings(connection, texts)
+    changed = [i for i, (text, read) in enumerate(zip(texts, reading)) if read != text]
+    if changed:
+        vectors = vectors.copy()
+        vectors[changed] = cached_embeddings(connection, [reading[i] for i in changed])[0]
+    return assign(vectors, reading)
+
+
+def _theme_columns(theme: ThemeAssignment, version: str) -> dict:
+    return {"theme": theme.theme, "theme_similarity": theme.similarity,
+            "themes": ";".join(name for name, _ in theme.themes),
+            "theme_scores": json.dumps(dict(theme.themes), sort_keys=True), "theme_model": version}
+
+
+def retheme(engine: Engine, min_group_size: int, progress=lambda _m: None) -> dict:
+    """Themes every stored comment that an earlier theme model themed again with the current one
+    (nothing else changes a stored comment's themes), then rebuilds prevalence. Embeddings come
+    from the cache; the redacted text is all it reads, so comments whose raw text was purged are
+    re-themed too."""
+    version = model_version()
+    with engine.begin() as connection:
+        lock_source(connection, "comments")
+        comments = table(connection.engine, "comment")
+        stale = connection.execute(sa.select(comments.c.comment_key, comments.c.redacted_text)
+                                   .where(comments.c.theme_model != version)).all()
+        progress(f"{len(stale)} comments themed by an earlier model to re-theme with {version}")
+        for start in range(0, len(stale), 2000):
+            chunk = stale[start:start + 2000]
+            themes = assign_cached(connection, [r.redacted_text for r in chunk])
+            connection.execute(
+                sa.update(comments).where(comments.c.comment_key == sa.bindparam("key")),
+                [{"key": r.comment_key, **_theme_columns(theme, version)} for r, theme in zip(chunk, themes)])
+        if stale:
+            _rebuild_prevalence(connection, min_group_size)
+    return {"rethemed": len(stale), "model": version}
+
+
 def _store_new(connection: Connection, new: pd.DataFrame) -> None:
     redacted = redact_texts(new["text"].tolist())
     texts = [r.text for r in redacted]
     vectors, _computed = cached_embeddings(connection, texts)
-    themes = assign(vectors)
+    themes = assign_cached(connection, texts, vectors)
+    version = model_version()
     topics = discover_topics(texts, vectors)
     directorate_of = _directorates(connection)
     now = dt.datetime.now(dt.timezone.utc)
@@ -107,8 +151,8 @@ def _store_new(connection: Connection, new: pd.DataFrame) -> None:
         rows.append({
             "comment_key": row.comment_key, "source": row.source, "wave": row.wave, "question": row.question,
             "unit_code": directorate_of.get(row.unit_code), "reportable_unit_code": None,
-            "redacted_text": redaction.text, "text_hash": text_hash(redaction.text), "theme": theme.theme,
-            "theme_similarity": theme.similarity, "topic": topic.topic, "topic_probability": topic.probability,
+            "redacted_text": redaction.text, "text_hash": text_hash(redaction.text), **_theme_columns(theme, version),
+            "topic": topic.topic, "topic_probability": topic.probability,
             "flagged": bool(reasons), "redaction_counts": json.dumps(redaction.counts, sort_keys=True),
             "processed_at": now,
         })
@@ -121,10 +165,12 @@ def _store_new(connection: Connection, new: pd.DataFrame) -> None:
 
 
 def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
-    """Comments and comments per theme (every theme, zeros included) for each group of `frame`."""
+    """Comments and comments per theme (every theme, zeros included) for each group of `frame`.
+    A comment counts once for each of its themes, and as "other" when it has none."""
     keys = ["source", "wave", "question", "unit_code"]
     sizes = frame.groupby(keys, dropna=False).size().rename("comments").reset_index()
-    counts = frame.groupby(keys + ["theme"], dropna=False).size().rename("theme_comments").reset_index()
+    each = frame.assign(theme=frame["themes"].map(lambda v: v.split(";") if v else [OTHER])).explode("theme")
+    counts = each.groupby(keys + ["theme"], dropna=False).size().rename("theme_comments").reset_index()
     grid = sizes.merge(pd.DataFrame({"theme": list(TAXONOMY) + [OTHER]}), how="cross")
     grid = grid.merge(counts, on=keys + ["theme"], how="left").fillna({"theme_comments": 0})
     return grid.assign(unit_level=unit_level)
@@ -150,7 +196,7 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
     organisation and per directorate, protected like survey results."""
     # Flagged comments go to the safeguarding lead only; hr_comments leaves them out, so they are
     # counted here neither (else the difference between the two views would count them).
-    comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, theme FROM comment "
+    comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, themes FROM comment "
                                    "WHERE NOT flagged"), connection)
     facts = table(connection.engine, "fact_comment_theme")
     connection.execute(sa.delete(facts))
@@ -167,9 +213,10 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
     cells = cells.rename(columns={"comments": "respondents"}).assign(measure=cells["theme"])
     families = _families(cells)
     cells["value"] = 100.0 * cells["theme_comments"] / cells["respondents"]
-    # Each comment has one theme: a group's theme shares add up to 100, one linked table.
+    # A group's theme shares are suppressed together, one linked table; a comment may have several
+    # themes, so the shares need not add up to 100 and are not declared as adding up.
     cells["suppressed"] = disclosure.suppress(cells.assign(key="theme share"), families, k,
-                                              adding_keys=frozenset({"theme share"}), hidden_parents_pin=True).to_numpy()
+                                              hidden_parents_pin=True).to_numpy()
     records = cells[["source", "wave", "question", "unit_code", "unit_level", "theme"]].assign(
         comments=cells["respondents"].astype(int), theme_comments=cells["theme_comments"].astype(int),
         value=cells["value"], suppressed=cells["suppressed"]).astype(object)

@@ -69,5 +69,46 @@ SEED_WORDS: dict[str, list[str]] = {
     "recognition": ["recognition", "thanks", "appreciated", "valued", "praise", "reward", "noticed"],
     "wellbeing": ["stress", "mental", "health", "burnout", "anxiety", "wellbeing", "sickness", "sleep"],
 }
+# Words and phrases that signal a theme (regular expressions, matched case-insensitively on word
+# boundaries). The classifier reads them beside the embedding; the safeguarding rules
+# (nlp/sensitive.py) take their misconduct words from here rather than keeping a second list.
+CUES: dict[str, list[str]] = {
+    "bullying": [r"bull(y|ies|ied|ying)", r"belittl\w*", r"humiliat\w*", r"intimidat\w*", r"undermin\w*",
+                 r"shout(s|ed|ing)?", r"scream\w*", r"pick(ed|ing|s)? on", r"singled out", r"ridicul\w*", r"mock\w*",
+                 r"victimi[sz]\w*", r"(frozen|freeze|froze) out", r"gang(ed)? up", r"demean\w*", r"toxic",
+                 r"threaten\w*", r"talk(s|ed)? down to"],
+    "harassment": [r"harass\w*", r"sexual\w*", r"grop\w*", r"unwanted", r"advances", r"touch(ed|ing|es)? (me|my)",
+                   r"touched inappropriately", r"stalk\w*", r"lewd", r"explicit", r"handsy", r"creepy",
+                   r"exposed himself", r"inappropriate (messages|comments|remarks)",
+                   r"comments? about my (body|appearance|looks|figure|legs)"],
+    "discrimination": [r"discriminat\w*", r"racis\w*", r"sexis\w*", r"homophob\w*", r"transphob\w*", r"ageis\w*",
+                       r"xenophob\w*", r"prejudic\w*", r"adjustments?", r"disab\w*", r"wheelchair", r"accessible",
+                       r"access to work", r"misgender\w*", r"religio\w*", r"ethnic\w*", r"bame", r"pregnan\w*",
+                       r"maternity", r"deaf", r"dyslexi\w*", r"autis\w*"],
+    "workload": [r"workload\w*", r"case ?loads?", r"cases", r"overtime", r"understaffed", r"vacanc\w*", r"deadlines?",
+                 r"backlog", r"too much work", r"long hours", r"overwork\w*", r"capacity", r"swamped", r"drowning",
+                 r"toil", r"flexi", r"annual leave", r"staffing", r"too few"],
+    "it_tools": [r"laptops?", r"systems?", r"software", r"computers?", r"network", r"vpn", r"wi-?fi", r"printers?",
+                 r"scanners?", r"outlook", r"kit", r"screens?", r"helpdesk", r"logins?", r"passwords?", r"it"],
+    "leadership_change": [r"leaders?", r"leadership", r"senior (leaders|team|managers|management)", r"scs", r"slt",
+                          r"board", r"directors?", r"restructur\w*", r"reorganis\w*", r"transformation", r"merger",
+                          r"perm(anent)? sec(retary)?", r"chief exec\w*", r"operating model", r"office move", r"dg"],
+    "line_management": [r"line manag\w*", r"managers?", r"manger", r"lm", r"one[- ]to[- ]ones?", r"1[:-]?1s?", r"1-2-1s?",
+                        r"appraisal", r"(end of|mid) year review", r"objectives", r"feedback", r"micromanag\w*"],
+    "learning_development": [r"training", r"courses?", r"careers?", r"promot\w*", r"progression", r"develop\w*",
+                             r"learning", r"skills", r"secondments?", r"mentor\w*", r"coaching", r"apprentice\w*",
+                             r"qualifications?", r"act(ing)? up", r"grade"],
+    "pay": [r"pay", r"paid", r"salar\w*", r"wages?", r"underpaid", r"pensions?", r"allowances?", r"bonus\w*",
+            r"money", r"cost of living", r"earn\w*"],
+    "recognition": [r"recogni\w*", r"thank\w*", r"appreciat\w*", r"valued", r"undervalued", r"prais\w*", r"rewards?",
+                    r"noticed?", r"credit", r"acknowledg\w*", r"shout out"],
+    "wellbeing": [r"stress\w*", r"mental health", r"burn(t|ed)? ?out", r"anxi\w*", r"well-?being", r"sick\w*",
+                  r"sleep\w*", r"panic", r"exhaust\w*", r"depress\w*", r"counselling", r"eap", r"occupational health",
+                  r"menopause", r"isolated", r"lonely", r"tired", r"knackered"],
+}
+# Denying a problem ("I have never been bullied here, but...") is no evidence of it: a clause that
+# negates one of these words is left out before theming (nlp.themes.theme_text).
+DENIABLE_CUES = CUES["bullying"] + CUES["harassment"] + [
+    r"discriminat\w*", r"racis\w*", r"sexis\w*", r"overwork\w*", r"stress\w*", r"anxious"]
 CORE_THEMES = ("bullying", "harassment", "discrimination", "workload")
 OTHER = "other"

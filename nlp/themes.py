@@ -1,26 +1,119 @@
-"""Assigns comments to the taxonomy by embedding similarity to each theme's seed descriptions.
+"""Assigns each comment every taxonomy theme its text supports, with a score each.
 
-This is the path for every corpus size (a pulse may bring 20 comments); BERTopic's data-driven
-topics are added beside it for large corpora. Deterministic: the same text always gets the same
-theme, and adding comments never changes earlier ones.
+A small logistic-regression classifier per theme (nlp/theme_model.json, trained by
+`python -m nlp.train_themes` on the development part of the hand-written labelled set) reads the
+comment's MiniLM embedding, its similarity to each theme's seed descriptions and which of the
+taxonomy's cue words it uses. A theme whose score
+reaches the model's threshold is assigned; a comment with none is "other". Clauses that deny a
+problem ("I have never been bullied here, but...") are left out first, so a denial never counts
+as the theme it denies.
+
+Deterministic: the same text always gets the same themes under the same model version, and adding
+comments never changes earlier ones. The stored model version travels with each comment, so a new
+model changes earlier comments only through the explicit re-theming command (`culture retheme`).
+
+Topics (nlp/topics.py) have no text of their own, only a centroid: they are named after the
+nearest seed description (`nearest_theme`).
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from nlp.embeddings import embed
-from nlp.taxonomy import OTHER, TAXONOMY
+from nlp.taxonomy import CUES, DENIABLE_CUES, OTHER, TAXONOMY
 
-MIN_SIMILARITY = 0.2
+MODEL_FILE = Path(__file__).resolve().parent / "theme_model.json"
+MIN_SIMILARITY = 0.2  # a topic centroid further than this from every theme is "other"
+
+_CUE_PATTERNS = {theme: re.compile(r"\b(" + "|".join(words) + r")\b", re.I) for theme, words in CUES.items()}
+_NEGATED = re.compile(
+    r"\b(never|not|no|nobody|none|haven't|hasn't|hadn't|wasn't|weren't|isn't|aren't|didn't|without)\b"
+    r"(\W+\w+){0,4}?\W+(" + "|".join(DENIABLE_CUES) + r")\b", re.I)
+# Clauses end at sentence punctuation, commas and dashes, and before "but", "though" and "however".
+_CLAUSE = re.compile(r"[^.!?;,\u2013\u2014-]+(?:[.!?;,\u2013\u2014-]+|$)|[.!?;,\u2013\u2014-]+")
+_TURN = re.compile(r"\b(?=but\b|though\b|although\b|however\b)", re.I)
 
 
 @dataclass(frozen=True)
 class ThemeAssignment:
-    theme: str
-    similarity: float
+    theme: str  # the main theme: the highest-scoring one assigned, or "other"
+    similarity: float  # the main theme's score
+    themes: tuple[tuple[str, float], ...] = ()  # every theme assigned, highest score first
+
+
+def theme_text(text: str) -> str:
+    """The text the themes are read from: `text` without the clauses that deny a problem."""
+    if not _NEGATED.search(text):
+        return text
+    kept = [clause for piece in _TURN.split(text) for clause in _CLAUSE.findall(piece)
+            if clause.strip() and not _NEGATED.search(clause)]
+    return " ".join(c.strip() for c in kept if re.search(r"\w", c))
+
+
+def cue_features(texts: list[str]) -> np.ndarray:
+    """1 where a text uses a theme's cue words (columns in taxonomy order)."""
+    return np.array([[1.0 if _CUE_PATTERNS[t].search(text) else 0.0 for t in TAXONOMY] for text in texts],
+                    dtype=np.float32).reshape(len(texts), len(TAXONOMY))
+
+
+def features(vectors: np.ndarray, texts: list[str], centroids: np.ndarray) -> np.ndarray:
+    """Embedding, similarity to each theme's seed descriptions, and cue words."""
+    return np.hstack([vectors, vectors @ centroids.T, cue_features(texts)])
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    version: str
+    themes: tuple[str, ...]
+    threshold: float
+    centroids: np.ndarray  # stored with the weights: editing a seed description needs a new version
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def scores(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+        logits = features(vectors, texts, self.centroids) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+
+@lru_cache(maxsize=1)
+def theme_model() -> ThemeModel:
+    spec = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if tuple(spec["themes"]) != tuple(TAXONOMY):
+        raise ValueError(f"{MODEL_FILE.name} was trained for other themes: retrain with python -m nlp.train_themes")
+    return ThemeModel(spec["version"], tuple(spec["themes"]), float(spec["threshold"]),
+                      *(np.asarray(spec[k], dtype=np.float64) for k in ("centroids", "coef", "intercept")))
+
+
+def model_version() -> str:
+    return theme_model().version
+
+
+def assign(vectors: np.ndarray, texts: list[str]) -> list[ThemeAssignment]:
+    """Themes for texts already passed through `theme_text`, given their embeddings (same order)."""
+    if len(vectors) == 0:
+        return []
+    model = theme_model()
+    # Rounded: batch padding moves an embedding in the 7th decimal, which must not show as a change.
+    scores = np.round(model.scores(vectors.astype(np.float64), texts), 4)
+    assignments = []
+    for text, row in zip(texts, scores):
+        chosen = sorted(((model.themes[i], float(s)) for i, s in enumerate(row) if s >= model.threshold),
+                        key=lambda pair: (-pair[1], pair[0])) if text.strip() else []
+        main, score = chosen[0] if chosen else (OTHER, float(row.max()) if text.strip() else 0.0)
+        assignments.append(ThemeAssignment(main, score, tuple(chosen)))
+    return assignments
+
+
+def assign_themes(texts: list[str]) -> list[ThemeAssignment]:
+    """Themes for redacted comments, embedding them here (the pipeline reads embeddings from its cache)."""
+    reading = [theme_text(t) for t in texts]
+    return assign(embed(reading), reading)
 
 
 @lru_cache(maxsize=1)
@@ -28,22 +121,14 @@ def theme_centroids() -> tuple[tuple[str, ...], np.ndarray]:
     names = tuple(TAXONOMY)
     centroids = []
     for name in names:
-        seeds = embed(TAXONOMY[name])
-        centre = seeds.mean(axis=0)
+        centre = embed(TAXONOMY[name]).mean(axis=0)
         centroids.append(centre / np.linalg.norm(centre))
     return names, np.vstack(centroids)
 
 
-def assign(vectors: np.ndarray) -> list[ThemeAssignment]:
+def nearest_theme(vector: np.ndarray) -> str:
+    """The theme whose seed descriptions lie nearest a unit vector (a topic's centroid)."""
     names, centroids = theme_centroids()
-    if len(vectors) == 0:
-        return []
-    similarity = vectors @ centroids.T
-    best = similarity.argmax(axis=1)
-    # Rounded: batch padding moves similarities in the 7th decimal, which must not show as a change.
-    return [ThemeAssignment(names[b] if s[b] >= MIN_SIMILARITY else OTHER, round(float(s[b]), 4))
-            for b, s in zip(best, similarity)]
-
-
-def assign_themes(texts: list[str]) -> list[ThemeAssignment]:
-    return assign(embed(texts))
+    similarity = centroids @ vector
+    best = int(similarity.argmax())
+    return names[best] if similarity[best] >= MIN_SIMILARITY else OTHER

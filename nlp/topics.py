@@ -2,10 +2,10 @@
 
 Themes (nlp/themes.py) say *what kind* of comment it is, the same way in every wave; topics say
 what this batch of comments is talking about in its own words ("overtime, rota, cover"). Each
-topic is mapped onto the taxonomy theme nearest its centroid, so a topic id that differs between
-runs never changes what a theme means. BERTopic needs a corpus of some size (UMAP and HDBSCAN fail
-or put everything in the outlier topic on a pulse's 20 comments), so smaller batches get no topic
-and rely on the similarity themes alone.
+topic is mapped onto the taxonomy theme whose seed descriptions lie nearest its centroid, so a
+topic id that differs between runs never changes what a theme means. BERTopic needs a corpus of
+some size (UMAP and HDBSCAN fail or put everything in the outlier topic on a pulse's 20 comments),
+so smaller batches get no topic and rely on the themes alone.
 
 Deterministic: UMAP has a fixed random_state (which also makes it single-threaded), HDBSCAN and
 the vectoriser are deterministic, and the embeddings are passed in (read from the cache).
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.taxonomy import SEED_WORDS
-from nlp.themes import assign
+from nlp.themes import nearest_theme
 
 MIN_TOPIC_CORPUS = 200
 TOPIC_WORDS = 5
@@ -79,7 +79,7 @@ def discover_topics(texts: list[str], vectors: np.ndarray) -> list[TopicAssignme
     for topic_id in sorted(set(topics) - {-1}):
         members = vectors[topics == topic_id]
         centre = members.mean(axis=0)
-        theme = assign((centre / np.linalg.norm(centre))[None, :])[0].theme
+        theme = nearest_theme(centre / np.linalg.norm(centre))
         # BERTopic pads a topic's key words with "" where c-TF-IDF scores a word 0 (common with
         # short, similar comments), which made labels such as "harassment: , , , ,".
         words = [word for word, _ in topic_model.get_topic(topic_id) if word.strip()][:TOPIC_WORDS]

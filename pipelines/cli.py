@@ -169,6 +169,18 @@ def cmd_comments(args) -> int:
     return 0
 
 
+def cmd_retheme(args) -> int:
+    from nlp.comments import retheme
+    from pipelines import flow
+    from warehouse.db import get_engine
+
+    settings = load_settings()
+    flow.initialise_warehouse(settings)
+    summary = retheme(get_engine(settings.warehouse_url), settings.min_group_size, _say)
+    _say(f"retheme: {summary['rethemed']} comments re-themed with theme model {summary['model']}")
+    return 0
+
+
 def cmd_purge_raw_text(args) -> int:
     from nlp.retention import purge_raw_text
     from warehouse.db import get_engine
@@ -310,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     disclosure.set_defaults(run=cmd_audit_disclosure)
 
     commands.add_parser("comments", help="redact, theme and flag new free-text comments now").set_defaults(run=cmd_comments)
+    commands.add_parser("retheme", help="re-theme stored comments that an earlier theme model themed").set_defaults(
+        run=cmd_retheme)
 
     purge = commands.add_parser("purge-raw-text", help="delete raw (unredacted) free text after its retention period")
     purge.add_argument("--older-than-days", type=int, required=True, metavar="DAYS")

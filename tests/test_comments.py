@@ -10,14 +10,15 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from nlp.comments import process_comments
+from nlp.comments import process_comments, retheme
 from nlp.embeddings import embed
 from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
+from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
 from pipelines import flow
 from tests.conftest import SAMPLES
-from tests.helpers import query
+from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
@@ -81,8 +82,9 @@ def test_flagged_comments_are_counted_in_no_view(loaded):
     per theme by subtracting one view from the other: they are counted in neither."""
     settings, _, _ = loaded
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_flagged_comment")["n"].iloc[0] > 0
-    listed = query(settings.warehouse_url, "SELECT source, wave, question, theme, COUNT(*) AS listed FROM hr_comments "
-                                           "GROUP BY source, wave, question, theme")
+    comments = query(settings.warehouse_url, "SELECT source, wave, question, themes FROM hr_comments")
+    comments["theme"] = comments["themes"].map(lambda v: v.split(";") if v else ["other"])
+    listed = comments.explode("theme").groupby(["source", "wave", "question", "theme"]).size().rename("listed").reset_index()
     counted = query(settings.warehouse_url, "SELECT source, wave, question, theme, theme_comments FROM hr_comment_themes "
                                             "WHERE unit_level = 'organisation' AND question <> '*' AND NOT suppressed")
     both = counted.merge(listed, on=["source", "wave", "question", "theme"], how="left").fillna({"listed": 0})
@@ -166,3 +168,92 @@ def test_large_batches_get_data_driven_topics_mapped_onto_the_taxonomy():
     assert not any("person" in a.topic.split(":")[1] for a in labelled), "placeholders are not topic words"
     small = discover_topics(texts[:MIN_TOPIC_CORPUS - 1], vectors[:MIN_TOPIC_CORPUS - 1])
     assert {a.topic for a in small} == {None}, "a pulse-sized batch relies on the similarity themes"
+
+
+def test_a_comment_counts_once_for_each_of_its_themes(loaded):
+    """Prevalence is per theme over comments: a comment on bullying and workload counts in both,
+    so a group's theme shares may add up to more than 100."""
+    settings, engine, _ = loaded
+    stored = query(settings.warehouse_url, "SELECT theme, themes, theme_scores, theme_model FROM comment")
+    for row in stored.itertuples():
+        scores = json.loads(row.theme_scores)
+        assert set(scores) == set(filter(None, row.themes.split(";")))
+        assert row.theme == (row.themes.split(";")[0] if row.themes else "other")
+    assert set(stored["theme_model"]) == {model_version()}
+    # The sample's comments each keep to one theme: give a few of them a second one.
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE comment SET themes = 'bullying;workload' WHERE comment_key IN "
+                                   "(SELECT comment_key FROM comment WHERE themes = 'bullying' ORDER BY comment_key LIMIT 5)"))
+    process_comments(engine, settings.min_group_size)  # nothing new: prevalence is rebuilt
+    facts = query(settings.warehouse_url, "SELECT source, wave, theme, comments, theme_comments FROM fact_comment_theme "
+                                          "WHERE unit_level = 'organisation' AND question = '*'")
+    themes = query(settings.warehouse_url, "SELECT themes FROM comment WHERE NOT flagged")["themes"]
+    assert (themes == "bullying;workload").sum() >= 1
+    for theme, count in facts.groupby("theme")["theme_comments"].sum().items():
+        expected = (themes == "").sum() if theme == "other" else themes.map(lambda v, t=theme: t in v.split(";")).sum()
+        assert count == expected, theme
+    assert facts["theme_comments"].sum() > facts.drop_duplicates(["source", "wave"])["comments"].sum()
+
+
+def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, culture_env, capsys):
+    settings, engine, first = loaded
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE comment SET theme = 'pay', themes = 'pay', theme_scores = '{}', "
+                                   "theme_model = 'centroid-v1'"))
+    cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
+    process_comments(engine, settings.min_group_size)
+    assert set(query(settings.warehouse_url, "SELECT themes FROM comment")["themes"]) == {"pay"}, \
+        "a rerun never re-themes earlier comments"
+    assert run_cli("retheme") == 0
+    assert f"retheme: {first['comments']} comments re-themed with theme model {model_version()}" in capsys.readouterr().out
+    after = query(settings.warehouse_url, "SELECT themes, theme_model FROM comment")
+    assert after["themes"].nunique() > 3 and set(after["theme_model"]) == {model_version()}
+    assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0] == cached, \
+        "re-theming reads the embeddings from the cache"
+    assert retheme(engine, settings.min_group_size)["rethemed"] == 0
+    shares = query(settings.warehouse_url, "SELECT theme, theme_comments FROM fact_comment_theme "
+                                           "WHERE unit_level = 'organisation' AND question = '*' AND theme = 'pay'")
+    assert shares["theme_comments"].sum() < first["comments"], "prevalence is rebuilt from the new themes"
+
+
+@pytest.mark.parametrize("text", [
+    "Gary Whitfield belittles the admin staff.", "Karen Doyle intimidates the new starters.",
+    "Phil Garside undermines every decision we make.", "Tom Ashworth keeps picking on me."])
+def test_misconduct_by_a_named_person_is_flagged_with_the_taxonomy_words(text):
+    from nlp.redaction import redact
+    from nlp.sensitive import flag_reasons
+
+    assert redact(text).counts.get("PERSON") == 1
+    assert flag_reasons(text, 1) == ["named_person_misconduct"]
+    assert flag_reasons(text, 0) == []
+
+
+def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
+    from nlp.sensitive import flag_reasons
+
+    assert flag_reasons("He said he knows where I live and would sort me out.", 0) == ["threat_or_assault"]
+    assert flag_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
+    assert "sexual_harassment_or_assault" in flag_reasons("He grabbed me at the leaving drinks.", 0)
+    assert flag_reasons("The workload is heavy but the team is kind.", 3) == []
+
+
+@pytest.mark.xfail(strict=True, reason="known before issue 21 (main fails the same way, same cells): with the weaker "
+                   "hidden-parent rule for comment shares, the sample's 3-comment question in one directorate is "
+                   "fixed at 0 for some themes by its directorate's all-questions figure; for the disclosure owner")
+def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):
+    """Several themes per comment: the theme shares are no longer declared as adding up, and the
+    test's own attacker (plain LP over each source and wave's linked table) still cannot narrow a
+    hidden small group's share to less than one comment's worth."""
+    from nlp.comments import _families
+    from tests.attacker import deducible_ranges, exposed
+
+    settings, _, _ = loaded
+    facts = query(settings.warehouse_url, "SELECT * FROM fact_comment_theme")
+    cells = facts.assign(
+        group_id=facts["source"] + "|" + facts["wave"] + "|" + facts["question"] + "#" + facts["unit_code"].fillna("*"),
+        measure=facts["theme"], respondents=facts["comments"])
+    families = _families(cells)
+    hidden = cells["suppressed"].astype(bool)
+    assert (hidden & (cells["respondents"] < 10)).any(), "the sample has a small hidden group to attack"
+    ranges = deducible_ranges(cells, families, hidden)
+    assert exposed(ranges, cells, families, hidden).empty

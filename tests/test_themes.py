@@ -1,51 +1,95 @@
-"""Theme assignment against the documented taxonomy, on the labelled evaluation set."""
+"""Theme assignment against the documented taxonomy: several themes per comment, denials that do
+not count, determinism, and the hand-written labelled set the classifier is trained and judged on.
+
+Quality figures (precision, recall, macro-F1 on the held-out part) are printed by
+bench/nlp_quality.py and quoted in docs/performance.md, never asserted here."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from sklearn.metrics import f1_score
 
 from nlp.cache import cached_embeddings
 from nlp.embeddings import embed
-from nlp.redaction import redact_texts
+from nlp.evaluation import labelled_comments, theme_scores
 from nlp.taxonomy import CORE_THEMES, TAXONOMY
-from nlp.themes import assign, assign_themes
+from nlp.themes import MODEL_FILE, assign, assign_themes, model_version, theme_model, theme_text
 from warehouse.db import get_engine, migrate
 
-EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
+SOURCES = {"people_survey", "pulse", "exit_interviews", "stay_interviews"}
+FLAGS = {"named_person_misconduct", "sexual_harassment_or_assault", "threat_or_assault", "self_harm"}
 
 
 @pytest.fixture(scope="module")
-def labelled():
-    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
-    # Themes are assigned to redacted text, as in the pipeline.
-    return [r.text for r in redact_texts([row["text"] for row in rows])], [row["theme"] for row in rows]
+def texts():
+    # Redaction changes nothing the themes read here (no names): the raw text serves.
+    return [row.text for row in labelled_comments()]
 
 
-def test_macro_f1_on_bullying_harassment_discrimination_and_workload(labelled):
-    texts, truth = labelled
-    predicted = [a.theme for a in assign_themes(texts)]
-    assert f1_score(truth, predicted, labels=list(CORE_THEMES), average="macro") >= 0.8
+def test_the_labelled_set_covers_every_source_theme_and_flag_in_both_parts():
+    rows = labelled_comments()
+    dev, test = labelled_comments("dev"), labelled_comments("test")
+    assert len(rows) >= 400 and len(dev) + len(test) == len(rows)
+    assert 0.5 < len(dev) / len(rows) < 0.7
+    for part in (dev, test):
+        assert {r.source for r in part} == SOURCES
+        assert {t for r in part for t in r.themes} == set(TAXONOMY)
+        assert {f for r in part for f in r.flags} == FLAGS
+        assert sum(len(r.themes) > 1 for r in part) >= 30, "mixed themes are the point of the set"
+    assert len({r.text for r in rows}) == len(rows), "a comment written twice could sit in both parts"
 
 
-def test_the_same_comments_get_the_same_themes_every_time(labelled):
-    texts, _ = labelled
+def test_the_split_is_fixed_by_the_text_alone():
+    """Where a comment sits never depends on the others: adding comments moves none of them."""
+    dev = {r.text for r in labelled_comments("dev")}
+    for row in labelled_comments():
+        assert (row.text in dev) == (row.part == "dev")
+
+
+def test_a_comment_gets_every_theme_its_text_supports():
+    mixed, = assign_themes(["The laptop crashes every morning and my pay has not risen in years."])
+    assert {name for name, _ in mixed.themes} == {"it_tools", "pay"}
+    assert mixed.theme in {"it_tools", "pay"} and mixed.similarity == dict(mixed.themes)[mixed.theme]
+    assert all(score >= theme_model().threshold for _, score in mixed.themes)
+
+
+def test_a_denial_does_not_count_as_the_theme_it_denies():
+    denied, plain, none = assign_themes([
+        "I have never been bullied here, but the workload is relentless.",
+        "I have been bullied here, and the workload is relentless.",
+        "No bullying or harassment in my team, everyone is kind.",
+    ])
+    assert "bullying" not in dict(denied.themes) and "workload" in dict(denied.themes)
+    assert {"bullying", "workload"} <= set(dict(plain.themes))
+    assert not {"bullying", "harassment"} & set(dict(none.themes))
+
+
+def test_only_the_denying_clause_is_left_out():
+    assert theme_text("I have never been bullied here, but my manager shouts at the juniors.") == \
+        "but my manager shouts at the juniors."
+    assert theme_text("Nobody has ever harassed me.") == ""
+    kept = "My manager bullies me and I cannot sleep."
+    assert theme_text(kept) == kept
+    assert assign_themes(["Nobody has ever harassed me."])[0].theme == "other"
+
+
+def test_the_same_comments_get_the_same_themes_every_time(texts):
     assert assign_themes(texts[:60]) == assign_themes(texts[:60])
 
 
-def test_new_comments_do_not_change_the_themes_of_earlier_ones(labelled, sqlite_url):
+def test_new_comments_do_not_change_the_themes_of_earlier_ones(texts, sqlite_url):
     """Exactly so through the embedding cache, as the pipeline embeds: the model alone (in bfloat16
-    especially) moves a similarity in the fourth decimal when the batch around a text changes."""
-    texts, _ = labelled
+    especially) moves a score in the fourth decimal when the batch around a text changes."""
+    from nlp.comments import assign_cached
+
     migrate(sqlite_url)
     with get_engine(sqlite_url).begin() as connection:
-        earlier = assign(cached_embeddings(connection, texts[:40])[0])
+        earlier = assign_cached(connection, texts[:40])
     with get_engine(sqlite_url).begin() as connection:
-        together = assign(cached_embeddings(connection, texts[:40] + texts[200:260])[0])
+        together = assign_cached(connection, texts[:40] + texts[200:260])
     assert together[:40] == earlier
-    assert [a.theme for a in assign_themes(texts[:40] + texts[200:260])[:40]] == [a.theme for a in earlier]
+    names = [[name for name, _ in a.themes] for a in assign_themes(texts[:40] + texts[200:260])[:40]]
+    assert names == [[name for name, _ in a.themes] for a in earlier]
 
 
 def test_a_small_corpus_is_fine():
@@ -54,20 +98,56 @@ def test_a_small_corpus_is_fine():
     assert assign_themes([]) == []
 
 
+def test_the_classifier_beats_the_rule_it_replaced_on_the_development_part():
+    """A floor the training cannot be tuned to: the earlier nearest-seed-description rule's own
+    score on the same comments. The held-out part is left to bench/nlp_quality.py."""
+    from nlp.themes import nearest_theme
+
+    rows = labelled_comments("dev")
+    truth = [r.themes for r in rows]
+    reading = [theme_text(r.text) for r in rows]
+    ours = theme_scores(truth, [frozenset(dict(a.themes)) for a in assign(embed(reading), reading)])
+    nearest = [nearest_theme(v) for v in embed([r.text for r in rows])]
+    earlier = theme_scores(truth, [frozenset({t}) & set(TAXONOMY) for t in nearest])
+    for theme in CORE_THEMES:
+        assert ours[theme]["f1"] > earlier[theme]["f1"], theme
+
+
+def test_the_stored_model_names_its_version_and_the_taxonomy_it_was_trained_for():
+    spec = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert spec["themes"] == list(TAXONOMY) and model_version() == spec["version"]
+    model = theme_model()
+    width = 384 + 2 * len(TAXONOMY)
+    assert model.coef.shape == (len(TAXONOMY), width) and model.centroids.shape == (len(TAXONOMY), 384)
+    assert MODEL_FILE.stat().st_size < 200_000
+
+
 def test_taxonomy_covers_the_themes_the_issue_names():
     required = {"bullying", "harassment", "discrimination", "workload", "it_tools", "leadership_change",
                 "line_management", "learning_development", "pay", "recognition", "wellbeing"}
     assert required <= set(TAXONOMY)
 
 
-def test_embedding_precision_is_a_setting_and_bfloat16_stays_close(labelled, monkeypatch):
-    texts = labelled[0][:20]
+def test_embedding_precision_is_a_setting_and_bfloat16_stays_close(texts, monkeypatch):
     monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "float32")
-    full = embed(texts)
+    full = embed(texts[:20])
     monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "bfloat16")
-    half = embed(texts)
+    half = embed(texts[:20])
     assert half.dtype == full.dtype == "float32"
     assert (full * half).sum(axis=1).min() > 0.999
     monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "half")
     with pytest.raises(ValueError, match="CULTURE_EMBEDDING_PRECISION must be one of auto, float32, bfloat16"):
-        embed(texts)
+        embed(texts[:20])
+
+
+def test_cached_embeddings_are_reused_for_the_text_themes_are_read_from(texts, sqlite_url):
+    """A comment with a denial left out is embedded twice (whole, for topics; the rest, for themes)
+    the first time only."""
+    from nlp.comments import assign_cached
+
+    migrate(sqlite_url)
+    denial = "I have never been bullied here, but the workload is relentless."
+    with get_engine(sqlite_url).begin() as connection:
+        assign_cached(connection, [denial])
+        _, computed = cached_embeddings(connection, [denial, theme_text(denial)])
+    assert computed == 0

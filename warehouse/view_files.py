@@ -73,13 +73,27 @@ def contracts() -> list[ViewContract]:
     return [contract(name) for name in VIEW_ORDER]
 
 
-def create_views(execute, names=None) -> None:
+# Views whose file now reads columns a later migration added: the definition before it, by that
+# migration's revision. A migration older than the revision passes `as_of` (its own revision) and
+# gets the earlier text, since PostgreSQL will not create a view over a column not there yet.
+EARLIER_VIEWS: dict[str, dict[str, str]] = {
+    "0024": {"hr_comments": "CREATE VIEW hr_comments AS\nSELECT source, wave, question, reportable_unit_code AS unit_code, "
+                            "theme, theme_similarity, topic, redacted_text\nFROM comment\nWHERE NOT flagged"},
+}
+
+
+def create_views(execute, names=None, as_of: str | None = None) -> None:
     """Create the views `names` (default: every view) from the files, in creation order; `execute`
     runs one SQL statement (op.execute in a migration). A migration older than a view names the
-    views of its time, since PostgreSQL will not create a view over a table that does not exist yet."""
+    views of its time, since PostgreSQL will not create a view over a table that does not exist yet,
+    and passes its revision as `as_of` (see EARLIER_VIEWS)."""
+    earlier = {}
+    for revision, views in sorted(EARLIER_VIEWS.items(), reverse=True):
+        if as_of is not None and as_of < revision:
+            earlier.update(views)  # the oldest definition still later than as_of wins
     for view in contracts():
         if names is None or view.name in names:
-            execute(view.create_sql())
+            execute(earlier.get(view.name) or view.create_sql())
 
 
 def drop_views(execute, names=None) -> None:
@@ -87,6 +101,6 @@ def drop_views(execute, names=None) -> None:
         execute(f"DROP VIEW IF EXISTS {name}")
 
 
-def recreate_views(execute) -> None:
+def recreate_views(execute, as_of: str | None = None) -> None:
     drop_views(execute)
-    create_views(execute)
+    create_views(execute, as_of=as_of)

@@ -56,7 +56,7 @@ def upgrade() -> None:
             batch.add_column(sa.Column(column, sa.Text))
     with op.batch_alter_table("fact_pulse_measure") as batch:
         batch.add_column(sa.Column("benchmark_year", sa.Integer))
-    view_files.create_views(op.execute, VIEWS_OF_0014)
+    view_files.create_views(op.execute, VIEWS_OF_0014, as_of="0014")
 
 
 def downgrade() -> None:

@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("target_met", sa.Boolean),
         sa.Column("suppressed", sa.Boolean, nullable=False),
     )
-    view_files.recreate_views(op.execute)
+    view_files.recreate_views(op.execute, as_of="0016")
 
 
 def downgrade() -> None:

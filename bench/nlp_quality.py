@@ -1,0 +1,95 @@
+"""Theme and safeguarding-flag quality on the hand-written labelled set (nlp/eval), and the cost per comment.
+
+    python bench/nlp_quality.py              # the held-out test part (what docs/performance.md quotes)
+    python bench/nlp_quality.py --part dev   # the development part the classifier was trained on
+
+Prints precision, recall and F1 per theme, macro-F1 over the four core themes and over all
+themes, for the current classifier (nlp/theme_model.json) and, for comparison, the earlier
+nearest-seed-description rule (one theme per comment); then the safeguarding flags' recall per
+reason and overall, and how many unlabelled comments were flagged. Comments are redacted first,
+as in the pipeline. Prints figures only: targets live in the docs, never as assertions.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _machine() -> str:
+    from nlp.redaction import usable_cores
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return f"{cpu}, {usable_cores()} usable core(s), Python {platform.python_version()}"
+
+
+def _table(title: str, scores: dict) -> None:
+    from nlp.evaluation import core_macro_f1, macro_f1
+
+    print(f"\n{title}")
+    print(f"{'theme':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
+    for theme, s in scores.items():
+        print(f"{theme:<22}{s['precision']:>10.2f}{s['recall']:>8.2f}{s['f1']:>7.2f}{s['support']:>9}")
+    print(f"{'core macro-F1':<22}{core_macro_f1(scores):>25.3f}")
+    print(f"{'macro-F1, all themes':<22}{macro_f1(scores):>25.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=["test", "dev"], default="test")
+    args = parser.parse_args()
+    from nlp.embeddings import embed, precision
+    from nlp.evaluation import labelled_comments, theme_scores
+    from nlp.redaction import redact_texts
+    from nlp.sensitive import flag_reasons
+    from nlp.taxonomy import OTHER
+    from nlp.themes import assign, model_version, nearest_theme, theme_text
+
+    rows = labelled_comments(args.part)
+    embed(["warm up"])
+    redacted = redact_texts([r.text for r in rows])
+    texts = [r.text for r in redacted]
+    started = time.perf_counter()
+    reading = [theme_text(t) for t in texts]
+    vectors = embed(reading)
+    embedded = time.perf_counter()
+    themes = assign(vectors, reading)
+    finished = time.perf_counter()
+    truth = [r.themes for r in rows]
+
+    print(f"{dt.date.today().isoformat()}, {_machine()}; embeddings in {precision()}")
+    print(f"labelled set: {args.part} part, {len(rows)} comments; theme model {model_version()}")
+    _table("classifier (several themes per comment):", theme_scores(truth, [frozenset(n for n, _ in a.themes) for a in themes]))
+    whole = embed(texts)
+    nearest = [nearest_theme(v) for v in whole]
+    _table("earlier rule (nearest seed description, one theme, no negation handling):",
+           theme_scores(truth, [frozenset() if t == OTHER else frozenset({t}) for t in nearest]))
+
+    reasons = [set(flag_reasons(r.text, red.counts.get("PERSON", 0))) for r, red in zip(rows, redacted)]
+    print("\nsafeguarding flags (a labelled case counts as found when its reason is raised):")
+    labels = sorted({f for r in rows for f in r.flags})
+    for label in labels:
+        cases = [found for r, found in zip(rows, reasons) if label in r.flags]
+        print(f"{label:<32} recall {sum(label in f for f in cases) / len(cases):.2f} ({sum(label in f for f in cases)}/{len(cases)})")
+    flagged = [(r, found) for r, found in zip(rows, reasons) if r.flags]
+    hits = sum(bool(r.flags & found) for r, found in flagged)
+    print(f"{'any flag':<32} recall {hits / len(flagged):.2f} ({hits}/{len(flagged)} flagged comments raised)")
+    extra = sum(bool(found) and not r.flags for r, found in zip(rows, reasons))
+    print(f"unlabelled comments flagged: {extra} of {sum(not r.flags for r in rows)}")
+
+    per = 1000 * (finished - started) / len(rows)
+    print(f"\ncost per comment: {per:.2f} ms to theme (denial removal, embedding, classifier), of which the classifier "
+          f"{1000 * (finished - embedded) / len(rows):.3f} ms; one thread of a {platform.machine()} CPU not pinned")
+
+
+if __name__ == "__main__":
+    main()
