@@ -83,15 +83,26 @@ def exposed(ranges: pd.DataFrame, cells: pd.DataFrame, families: pd.DataFrame, h
     """Hidden cells of 1 to k-1 respondents whose deducible range is narrower than one respondent
     (the documented protection interval; fixed outright is the extreme case); except a cell whose shown
     parent group has 0% or 100% for that measure (nobody, or everybody, in the parent gave the
-    answer: the parent's own published figure says it, and no suppression below it could help)."""
+    answer: the parent's own published figure says it, and no suppression below it could help; the
+    same for any shown group further up that contains it)."""
     shown = cells[~hidden.to_numpy(dtype=bool)].set_index(["group_id", "measure"])["value"]
     parent_of = families[families["role"] == "parent"].set_index("family_id")["group_id"]
     child = families[families["role"] == "child"]
     parents = child.assign(parent=child["family_id"].map(parent_of)).groupby("group_id")["parent"].apply(list)
 
     def implied(g, m) -> bool:
-        values = [shown.get((p, m)) for p in parents.get(g, [])]
-        return any(v is not None and (v <= 1e-9 or v >= 100 - 1e-9) for v in values)
+        # Any shown group containing g (a parent, a parent's parent...) at 0% or 100% says it.
+        seen, frontier = {g}, list(parents.get(g, []))
+        while frontier:
+            p = frontier.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            v = shown.get((p, m))
+            if v is not None and (v <= 1e-9 or v >= 100 - 1e-9):
+                return True
+            frontier.extend(parents.get(p, []))
+        return False
 
     width = ranges["high"] - ranges["low"]
     needed = np.minimum(100.0, 100.0 / ranges["respondents"])

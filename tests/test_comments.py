@@ -237,9 +237,6 @@ def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
     assert flag_reasons("The workload is heavy but the team is kind.", 3) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known before issue 21 (main fails the same way, same cells): with the weaker "
-                   "hidden-parent rule for comment shares, the sample's 3-comment question in one directorate is "
-                   "fixed at 0 for some themes by its directorate's all-questions figure; for the disclosure owner")
 def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):
     """Several themes per comment: the theme shares are no longer declared as adding up, and the
     test's own attacker (plain LP over each source and wave's linked table) still cannot narrow a
