@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import report_charts as charts
+from pipelines import report_priorities
 from pipelines.config import Settings
 from pipelines.exports import write_exports
 from pipelines.report_data import load_report_data
@@ -77,18 +78,6 @@ def _sections(tables: dict[str, pd.DataFrame]) -> list[Section]:
         ("gaps", "Demographic gaps", "demographic_gaps",
          ["measure_label", "group_a", "value_a", "group_b", "value_b", "gap_pp", "significant"], None,
          "Gap = first group minus second, in points; significance by a two-proportion test at 95%."),
-        ("focus", "What to work on: key drivers below the benchmark or the organisation", "focus_areas",
-         ["unit_name", "outcome", "focus", "focus_rank", "driver_label", "importance_share", "score", "benchmark",
-          "diff_pp", "below_benchmark", "below_organisation", "suppressed"], None,
-         "Drivers are themes ranked by relative importance for each outcome (share of explained variance, %), for the "
-         "organisation (blank unit) and directorates of at least 100 respondents. work_on: important and significantly "
-         "below the Civil Service benchmark or the organisation; strength: important and at least the benchmark. "
-         "Associations in one survey, not causes."),
-        ("tracker", "The inspection's areas for improvement, wave by wave", "improvement_tracker",
-         ["area", "measure_label", "source", "wave", "value", "change_pp", "change_significant", "status",
-          "target_value", "target_year", "gap_to_target", "suppressed"], None,
-         "Status: a significant change since the previous wave of the same source, in the better or worse direction. "
-         "Targets and measures come from improvement_areas.yml, which the culture team edits."),
         ("shifts", "The six cultural shifts, pulse by pulse", "cultural_shifts",
          ["pulse_id", "measure", "value_weighted", "moe_95", "value_unweighted", "respondents", "effective_n", "change_pp",
           "change_significant", "suppressed"], charts.shifts_over_pulses,
@@ -134,7 +123,8 @@ def render_html(data, organisation: str, min_group_size: int) -> str:
     return template.render(
         organisation=organisation, wave=data.wave, min_group_size=min_group_size,
         generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        headlines=data.headlines, movements=data.movements, sections=_sections(data.tables),
+        headlines=data.headlines, movements=data.movements,
+        sections=_sections(data.tables) + report_priorities.sections(data.tables),
         data_quality=_data_quality_rows(data.tables["data_quality"]), plotly_js=get_plotlyjs(),
     )
 

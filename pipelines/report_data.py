@@ -12,6 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pipelines import report_priorities
 from pipelines.significance import two_proportion_significant
 from warehouse.queries import round_half_up
 
@@ -105,14 +106,7 @@ def load_report_data(engine: Engine) -> ReportData:
                     "WHERE wave = :w AND breakdown = 'all' AND unit_level IN ('directorate', 'command') "
                     "AND (measure LIKE 'THEME:%' OR measure = 'EEI') ORDER BY unit_code, measure", w=wave)
         tables["demographic_gaps"] = demographic_gaps(organisation)
-        tables["focus_areas"] = _read(
-            engine, "SELECT unit_name, outcome, focus, focus_rank, driver_label, importance_share, score, benchmark, "
-                    "diff_pp, below_benchmark, below_organisation, suppressed FROM hr_focus_areas WHERE wave = :w "
-                    "ORDER BY unit_level DESC, unit_name, outcome, focus DESC, focus_rank", w=wave)
-    tables["improvement_tracker"] = _read(
-        engine, "SELECT area, measure, measure_label, source, wave, value, change_pp, change_significant, status, "
-                "target_value, target_year, gap_to_target, suppressed FROM hr_improvement_tracker "
-                "ORDER BY area_id, measure, source, wave")
+    tables.update(report_priorities.read_tables(engine, wave))  # focus areas, tracker, intention vs leaving
     tables["cultural_shifts"] = _read(
         engine, "SELECT pulse_id, measure, measure_label, value_weighted, value_unweighted, moe_95, respondents, "
                 "effective_n, change_pp, change_significant, suppressed FROM hr_pulse_results "
