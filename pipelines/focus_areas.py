@@ -76,17 +76,21 @@ def with_scores(rows: pd.DataFrame, cells: pd.DataFrame, units: pd.DataFrame | N
                      on=["unit_key", "driver"], how="left")
     own["breakdown"] = own["breakdown"].fillna("all")
     own = own.assign(importance_from=own["unit_code"], importance_own=True)
-    analysed = set(rows["unit_code"].dropna())
-    others = cells[(cells["breakdown"] != "all") | ~cells["unit_key"].isin(rows["unit_key"])]
-    others = others[~others["suppressed"].astype(bool) & (others["respondents"] >= MIN_RESPONDENTS_FOR_FOCUS)]
-    borrowed = pd.DataFrame(columns=own.columns)
-    if units is not None and not others.empty:
-        others = others.assign(source_key=_importance_source(others, analysed, units))
-        source_rows = rows.drop(columns=["unit_code"]).rename(columns={"unit_key": "source_key"})
-        borrowed = others.merge(source_rows, on=["source_key", "driver"])
-        borrowed = borrowed.assign(importance_from=borrowed["source_key"].replace({"": None}),
-                                   importance_own=False).drop(columns=["source_key"])
-    merged = pd.concat([own, borrowed], ignore_index=True) if not borrowed.empty else own
+    others = cells[~cells["suppressed"].astype(bool) & (cells["respondents"] >= MIN_RESPONDENTS_FOR_FOCUS)]
+    parts = [own]
+    # A directorate analysed by theme may have too few complete answers to be analysed by question
+    # (or for one outcome): each analysis is borrowed from the nearest unit that has it.
+    for _, analysis in (rows.groupby(["outcome", "driver_kind"]) if units is not None else []):
+        mine = others[others["driver"].isin(analysis["driver"])]
+        mine = mine[(mine["breakdown"] != "all") | ~mine["unit_key"].isin(analysis["unit_key"])]
+        if mine.empty:
+            continue
+        mine = mine.assign(source_key=_importance_source(mine, set(analysis["unit_code"].dropna()), units))
+        source_rows = analysis.drop(columns=["unit_code"]).rename(columns={"unit_key": "source_key"})
+        found = mine.merge(source_rows, on=["source_key", "driver"])
+        parts.append(found.assign(importance_from=found["source_key"].replace({"": None}),
+                                  importance_own=False).drop(columns=["source_key"]))
+    merged = pd.concat(parts, ignore_index=True)
     merged = merged.merge(organisation, on="driver", how="left").drop(columns="unit_key")
     merged["unit_level"] = merged["unit_level"].fillna("organisation")
     merged["suppressed"] = merged["suppressed"].fillna(True).astype(bool)
