@@ -5,7 +5,8 @@ Built only from published figures (hr_retention_risk, hr_survey_results, hr_leav
 hr_leaver_reasons, each already through the disclosure step), so it reveals nothing they do not.
 Three tests, all at 95%:
 - across directorates, Spearman's rank correlation between intention and the following year's
-  leaving rate (does a unit's intention predict its leaving?);
+  leaving rate (leavers in the quarters of that year published so far over the average headcount;
+  the organisation's over the same quarters) — does a unit's intention predict its leaving?;
 - per directorate, whether intention and leaving are each significantly above the organisation
   (two-proportion tests), so "agree" and "disagree" rest on differences beyond chance;
 - per unit and year, Spearman's correlation between the C02 reasons given in the survey and the
@@ -87,12 +88,12 @@ def reasons_agreement(reasons: pd.DataFrame) -> pd.DataFrame:
 _DIRECTORATES = """
 WITH bases AS (
     SELECT SUBSTR(period, 1, 4) AS year, unit_code,
-           100.0 * SUM(leavers) / AVG(average_headcount) AS leaving_rate, AVG(average_headcount) AS headcount
+           100.0 * SUM(leavers) / AVG(average_headcount) AS leaving_rate, AVG(average_headcount) AS headcount,
+           COUNT(*) AS quarters
     FROM hr_leaving_rates
     WHERE breakdown = 'all' AND measure = 'leaving_rate' AND NOT suppressed
       AND (unit_code IS NULL OR unit_level = 'directorate')
     GROUP BY SUBSTR(period, 1, 4), unit_code
-    HAVING COUNT(*) = 4
 ),
 answered AS (
     SELECT wave, unit_code, respondents FROM hr_survey_results
@@ -100,7 +101,7 @@ answered AS (
 )
 SELECT r.wave, r.unit_code, r.unit_name, r.intend_to_leave_pct, r.organisation_intend_to_leave_pct,
        r.eei, r.organisation_eei, a.respondents, oa.respondents AS organisation_respondents,
-       b.leaving_rate, b.headcount, ob.leaving_rate AS organisation_leaving_rate,
+       b.leaving_rate, b.headcount, b.quarters, ob.leaving_rate AS organisation_leaving_rate,
        ob.headcount AS organisation_headcount
 FROM hr_retention_risk r
 LEFT JOIN answered a ON a.wave = r.wave AND a.unit_code = r.unit_code

@@ -94,62 +94,57 @@ def read_tables(engine: Engine, wave: str | None) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _specs() -> list[tuple[str, str, str, dict[str, str], str]]:
+    """(section id, title, table, column headings, note), in the order the report shows them."""
+    return [
+        ("focus", "What to work on: key drivers below the benchmark or the organisation", "focus_areas",
+         {"unit": "Unit", "group": "Group", "outcome_label": "Outcome", "kind": "Driver", "focus_label": "Focus",
+          "focus_rank": "Rank", "driver_label": "Theme or question", "importance_share": "Importance (% of explained)",
+          "importance_of": "Importance from", "score": "Score", "benchmark": "Civil Service",
+          "organisation_score": "Organisation"},
+         "Drivers are ranked by relative importance (Johnson's relative weights) for each outcome, by theme and by "
+         f"question, for the organisation and directorates of at least {drivers.MIN_RESPONDENTS_FOR_DRIVERS} "
+         "respondents; teams, smaller directorates and demographic groups use the importance of the unit above them "
+         f"with their own score, shown only with {focus_areas.MIN_RESPONDENTS_FOR_FOCUS} or more respondents. Work "
+         "on: important and significantly below the Civil Service benchmark or the organisation; keep: important and "
+         "at least the benchmark. Associations in one survey, not causes."),
+        ("tracker", "The inspection's areas for improvement, wave by wave", "improvement_tracker",
+         {"area": "Area", "measure_label": "Measure", "source_label": "Source", "wave": "Wave", "value": "Figure",
+          "change_pp": "Change (points)", "status_label": "Status", "target_value": "Target", "target_year": "By",
+          "pace_achieved": "Pace so far (points a year)", "pace_needed": "Pace needed (points a year)",
+          "on_track": "On track", "pulse_wave": "Latest pulse since", "pulse_label": "The pulse suggests"},
+         "Status: a significant change (95%) since the previous wave of the same source, in the better or worse "
+         "direction. Pace: points a year in the better direction since the first tracked figure, beside the pace "
+         "still needed to meet the target by its year. Targets and measures come from improvement_areas.yml, which "
+         "the culture team edits."),
+        ("intention", "Does intention to leave predict leaving?", "intention_association",
+         {"wave": "Survey wave", "directorates": "Directorates", "rho": "Rank correlation", "p_value": "p",
+          "verdict_label": "Verdict"},
+         "Directorates' share intending to leave within a year (C01) against their leaving rate in the following "
+         "calendar year (Spearman's rank correlation, 5% level). An association between units, not a cause."),
+        ("intention-directorates", "Where intention and leaving agree and disagree", "intention_directorates",
+         {"wave": "Survey wave", "unit_name": "Directorate", "intend_to_leave_pct": "Intend to leave (%)",
+          "leaving_rate": "Left next year (%)", "quarters": "Quarters so far",
+          "intention_above": "Intention significantly above", "leaving_above": "Leaving significantly above",
+          "agreement_label": "Agreement", "retention_risk": "Retention risk"},
+         "Above: significantly above the organisation (two-proportion test, 95%)."),
+        ("retention-risk", "Retention risks: high intention, high leaving, low engagement", "retention_risk",
+         {"wave": "Survey wave", "unit_name": "Directorate", "intend_to_leave_pct": "Intend to leave (%)",
+          "leaving_rate": "Left next year (%)", "eei": "Engagement", "organisation_eei": "Organisation"},
+         "Directorates significantly above the organisation on intention and on actual leaving, and below it on "
+         "the Engagement Index."),
+        ("intention-reasons", "Why people say they would leave, and why they did", "intention_reasons",
+         {"period": "Year of leaving", "unit": "Unit", "top_survey_label": "Top reason in the survey (C02)",
+          "top_exit_label": "Top main reason at exit", "same_top_reason": "Same", "rho": "Rank correlation",
+          "p_value": "p"},
+         "Survey reasons from the latest wave before the year of leaving; the rank correlation compares the "
+         "shares of every reason asked in both."),
+    ]
+
+
 def sections(tables: dict[str, pd.DataFrame]) -> list[PrioritySection]:
-    focus = tables.get("focus_areas", pd.DataFrame())
-    tracker = tables.get("improvement_tracker", pd.DataFrame())
     directorates = tables.get("intention_directorates", pd.DataFrame())
     risk = directorates[directorates["retention_risk"].fillna(False).astype(bool)] if not directorates.empty else directorates
-    return [
-        PrioritySection(
-            "focus", "What to work on: key drivers below the benchmark or the organisation",
-            _html(focus, {"unit": "Unit", "group": "Group", "outcome_label": "Outcome", "kind": "Driver",
-                          "focus_label": "Focus", "focus_rank": "Rank", "driver_label": "Theme or question",
-                          "importance_share": "Importance (% of explained)", "importance_of": "Importance from",
-                          "score": "Score", "benchmark": "Civil Service", "organisation_score": "Organisation"}),
-            "Drivers are ranked by relative importance (Johnson's relative weights) for each outcome, by theme and by "
-            f"question, for the organisation and directorates of at least {drivers.MIN_RESPONDENTS_FOR_DRIVERS} respondents; teams, smaller directorates "
-            "and demographic groups use the importance of the unit above them with their own score, shown only with "
-            f"{focus_areas.MIN_RESPONDENTS_FOR_FOCUS} or more respondents. Work on: important and significantly "
-            "below the Civil Service benchmark or the organisation; keep: important and at least the benchmark. "
-            "Associations in one survey, not causes."),
-        PrioritySection(
-            "tracker", "The inspection's areas for improvement, wave by wave",
-            _html(tracker, {"area": "Area", "measure_label": "Measure", "source_label": "Source", "wave": "Wave",
-                            "value": "Figure", "change_pp": "Change (points)", "status_label": "Status",
-                            "target_value": "Target", "target_year": "By", "pace_achieved": "Pace so far (points a year)",
-                            "pace_needed": "Pace needed (points a year)", "on_track": "On track",
-                            "pulse_wave": "Latest pulse since", "pulse_label": "The pulse suggests"}),
-            "Status: a significant change (95%) since the previous wave of the same source, in the better or worse "
-            "direction. Pace: points a year in the better direction since the first tracked figure, beside the pace "
-            "still needed to meet the target by its year. Targets and measures come from improvement_areas.yml, which "
-            "the culture team edits."),
-        PrioritySection(
-            "intention", "Does intention to leave predict leaving?",
-            _html(tables.get("intention_association", pd.DataFrame()),
-                  {"wave": "Survey wave", "directorates": "Directorates", "rho": "Rank correlation",
-                   "p_value": "p", "verdict_label": "Verdict"}),
-            "Directorates' share intending to leave within a year (C01) against their leaving rate in the following "
-            "calendar year (Spearman's rank correlation, 5% level). An association between units, not a cause."),
-        PrioritySection(
-            "intention-directorates", "Where intention and leaving agree and disagree",
-            _html(directorates, {"wave": "Survey wave", "unit_name": "Directorate",
-                                 "intend_to_leave_pct": "Intend to leave (%)", "leaving_rate": "Left next year (%)",
-                                 "intention_above": "Intention significantly above", "leaving_above":
-                                 "Leaving significantly above", "agreement_label": "Agreement",
-                                 "retention_risk": "Retention risk"}),
-            "Above: significantly above the organisation (two-proportion test, 95%)."),
-        PrioritySection(
-            "retention-risk", "Retention risks: high intention, high leaving, low engagement",
-            _html(risk, {"wave": "Survey wave", "unit_name": "Directorate", "intend_to_leave_pct": "Intend to leave (%)",
-                         "leaving_rate": "Left next year (%)", "eei": "Engagement", "organisation_eei": "Organisation"}),
-            "Directorates significantly above the organisation on intention and on actual leaving, and below it on "
-            "the Engagement Index."),
-        PrioritySection(
-            "intention-reasons", "Why people say they would leave, and why they did",
-            _html(tables.get("intention_reasons", pd.DataFrame()),
-                  {"period": "Year of leaving", "unit": "Unit", "top_survey_label": "Top reason in the survey (C02)",
-                   "top_exit_label": "Top main reason at exit", "same_top_reason": "Same", "rho": "Rank correlation",
-                   "p_value": "p"}),
-            "Survey reasons from the latest wave before the year of leaving; the rank correlation compares the "
-            "shares of every reason asked in both."),
-    ]
+    shown = {**tables, "retention_risk": risk}
+    return [PrioritySection(section_id, title, _html(shown.get(name, pd.DataFrame()), headings), note)
+            for section_id, title, name, headings, note in _specs()]
