@@ -221,6 +221,20 @@ def cmd_headlines(args) -> int:
     return 0
 
 
+def cmd_check_areas(args) -> int:
+    from pipelines import improvement_tracker
+
+    path = Path(args.file) if args.file else improvement_tracker.AREAS_FILE
+    try:
+        measures = improvement_tracker.tracked_measures(path)
+    except improvement_tracker.AreasFileError as error:
+        _say(f"not usable: {error}")
+        return 1
+    areas = len({m.area_id for m in measures})
+    _say(f"{path.name}: {areas} areas, {len(measures)} tracked measures: usable")
+    return 0
+
+
 # In the order their Asset events would run them in production.
 DEMO_DAGS = ("org_reference", "people_survey", "pulse_survey", "exit_stay_interviews", "nlp_comments", "culture_report")
 
@@ -344,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
     headlines = commands.add_parser("headlines", help="print headline measures against the Civil Service benchmark")
     headlines.add_argument("--wave", help="survey year (default: the latest)")
     headlines.set_defaults(run=cmd_headlines)
+
+    areas = commands.add_parser("check-areas", help="check the areas-for-improvement file the culture team edits")
+    areas.add_argument("file", nargs="?", help="the file to check (default: the one the tracker uses)")
+    areas.set_defaults(run=cmd_check_areas)
 
     notify = commands.add_parser("notify", help="land a file and start its DAG now through Airflow's REST API")
     notify.add_argument("source", choices=("pulse", "exit_interviews", "stay_interviews"))

@@ -1,4 +1,4 @@
-"""Key driver analysis: which themes go with an outcome, by relative weights (Johnson 2000).
+"""Key driver analysis: which themes and questions go with an outcome, by relative weights (Johnson 2000).
 
 Themes are strongly correlated with one another, so regression coefficients (or plain
 correlations) would hand the shared variance to whichever theme happens to win; relative weights
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from pipelines import reference
 from warehouse.org_tree import ancestor_paths
@@ -92,10 +93,13 @@ def key_drivers(predictors: np.ndarray, outcome: np.ndarray, samples: int = BOOT
     # gives, at a fraction of the cost (a full one took minutes at 350,000 respondents).
     size = min(len(data), BOOTSTRAP_ROWS)
     boot = np.empty((samples, len(weights)))
-    for sample in range(samples):
-        rows, counts = np.unique(rng.integers(0, len(data), size), return_counts=True)
-        drawn = _weights_from_correlation(_weighted_correlation(data[rows], counts.astype(float)))
-        boot[sample] = 100 * drawn / drawn.sum()
+    # Thousands of small (45 x 45) eigen-decompositions: BLAS threads only contend over them (ten
+    # times slower on two busy cores than one thread), so the bootstrap runs on one.
+    with threadpool_limits(limits=1):
+        for sample in range(samples):
+            rows, counts = np.unique(rng.integers(0, len(data), size), return_counts=True)
+            drawn = _weights_from_correlation(_weighted_correlation(data[rows], counts.astype(float)))
+            boot[sample] = 100 * drawn / drawn.sum()
     boot = shares + (boot - shares) * np.sqrt(size / len(data))
     low, high = np.nanpercentile(boot, [2.5, 97.5], axis=0)
     return DriverResult(weights, shares, low, high, r_squared, len(data))
@@ -108,20 +112,40 @@ def _answers(responses: pd.DataFrame, code: str) -> np.ndarray:
     return pd.to_numeric(responses[column], errors="coerce").to_numpy(dtype=float)
 
 
+def _scored_questions(leave_out: tuple[str, ...]) -> list:
+    return [q for q in reference.question_bank() if q.theme in reference.SCORED_THEMES and q.code not in leave_out]
+
+
+def _positive(responses: pd.DataFrame, questions: list) -> tuple[np.ndarray, np.ndarray]:
+    """(positive, answered) boolean matrices, one column per question."""
+    answers = np.column_stack([_answers(responses, q.code) for q in questions])
+    positive = np.column_stack([np.isin(answers[:, i], list(q.positive_codes)) for i, q in enumerate(questions)])
+    answered = ~np.isnan(answers)
+    return positive & answered, answered
+
+
 def theme_scores(responses: pd.DataFrame, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
     """Each respondent's % positive over the theme's questions they answered (NaN if none).
 
     Questions in `leave_out` are not counted, so an outcome never predicts itself."""
     scores = {}
     for theme in reference.SCORED_THEMES:
-        members = [q for q in reference.question_bank() if q.theme == theme and q.code not in leave_out]
-        answers = np.column_stack([_answers(responses, q.code) for q in members])
-        positive = np.column_stack([np.isin(answers[:, i], list(q.positive_codes)) for i, q in enumerate(members)])
-        answered = ~np.isnan(answers)
+        positive, answered = _positive(responses, [q for q in _scored_questions(leave_out) if q.theme == theme])
         count = answered.sum(axis=1)
-        scores[theme] = np.divide(100.0 * (positive & answered).sum(axis=1), count,
+        scores[theme] = np.divide(100.0 * positive.sum(axis=1), count,
                                   out=np.full(len(responses), np.nan), where=count > 0)
     return pd.DataFrame(scores, index=responses.index)
+
+
+def question_scores(responses: pd.DataFrame, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Each respondent's answer to each scored question as 100 (positive) or 0, NaN if unanswered.
+
+    Positive-or-not rather than the 1-5 answer, so a question's importance and its published
+    score (% positive) speak of the same thing."""
+    questions = _scored_questions(leave_out)
+    positive, answered = _positive(responses, questions)
+    return pd.DataFrame(np.where(answered, 100.0 * positive, np.nan), index=responses.index,
+                        columns=[q.code for q in questions])
 
 
 def outcome_scores(responses: pd.DataFrame, outcome: Outcome) -> np.ndarray:
@@ -148,29 +172,53 @@ def analysed_units(responses: pd.DataFrame, units: pd.DataFrame) -> list[tuple[s
     return found
 
 
+THEME, QUESTION = "theme", "question"
+COLUMNS = ["unit_code", "outcome", "driver_kind", "driver", "importance", "importance_share", "share_low",
+           "share_high", "importance_rank", "r_squared"]
+
+
+def _predictor_sets(responses: pd.DataFrame, outcome: Outcome) -> list[tuple[str, list[str], np.ndarray]]:
+    """(kind, driver names, respondent x driver matrix): the nine themes, and their questions one by one."""
+    themes = theme_scores(responses, outcome.items)
+    questions = question_scores(responses, outcome.items)
+    return [(THEME, [f"THEME:{t}" for t in themes.columns], themes.to_numpy()),
+            (QUESTION, list(questions.columns), questions.to_numpy())]
+
+
+def _unit_rows(unit_code, outcome: Outcome, kind: str, names: list[str], x: np.ndarray, y: np.ndarray,
+               minimum: int, samples: int) -> list[dict]:
+    complete = ~np.isnan(x).any(axis=1) & ~np.isnan(y)
+    if complete.sum() < minimum or np.nanstd(y[complete]) == 0:
+        return []
+    x, y = x[complete], y[complete]
+    # A question everyone in the unit answered alike has no variance to share: it is left out of the
+    # unit's analysis (and of its rows) rather than making the correlation matrix undefined.
+    varies = x.std(axis=0) > 0
+    if varies.sum() < 2:
+        return []
+    result = key_drivers(x[:, varies], y, samples)
+    order = np.argsort(-result.shares, kind="stable")
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(1, len(order) + 1)
+    return [{"unit_code": unit_code, "outcome": outcome.name, "driver_kind": kind, "driver": name,
+             "importance": float(result.weights[i]), "importance_share": float(result.shares[i]),
+             "share_low": float(result.share_low[i]), "share_high": float(result.share_high[i]),
+             "importance_rank": int(rank[i]), "r_squared": result.r_squared}
+            for i, name in enumerate(str(n) for n in np.asarray(names)[varies])]
+
+
 def driver_rows(responses: pd.DataFrame, units: pd.DataFrame, min_group_size: int,
-                samples: int = BOOTSTRAP_SAMPLES) -> pd.DataFrame:
-    """One row per analysed unit, outcome and theme; units below the minimum are left out."""
+                samples: int = BOOTSTRAP_SAMPLES, kinds: tuple[str, ...] = (THEME, QUESTION)) -> pd.DataFrame:
+    """One row per analysed unit, outcome and driver (themes, then questions); units below the
+    minimum are left out."""
     minimum = max(MIN_RESPONDENTS_FOR_DRIVERS, min_group_size)
     rows = []
     with np.errstate(all="ignore"):
-        prepared = [(o, theme_scores(responses, o.items).to_numpy(), outcome_scores(responses, o)) for o in OUTCOMES]
-    for unit_code, members in analysed_units(responses, units):
-        for outcome, predictors, target in prepared:
-            x, y = predictors[members], target[members]
-            complete = ~np.isnan(x).any(axis=1) & ~np.isnan(y)
-            if complete.sum() < minimum or np.nanstd(y[complete]) == 0:
-                continue
-            result = key_drivers(x[complete], y[complete], samples)
-            order = np.argsort(-result.shares, kind="stable")
-            rank = np.empty(len(order), dtype=int)
-            rank[order] = np.arange(1, len(order) + 1)
-            for i, theme in enumerate(reference.SCORED_THEMES):
-                rows.append({
-                    "unit_code": unit_code, "outcome": outcome.name, "driver": f"THEME:{theme}",
-                    "importance": float(result.weights[i]), "importance_share": float(result.shares[i]),
-                    "share_low": float(result.share_low[i]), "share_high": float(result.share_high[i]),
-                    "importance_rank": int(rank[i]), "r_squared": result.r_squared,
-                })
-    return pd.DataFrame(rows, columns=["unit_code", "outcome", "driver", "importance", "importance_share",
-                                       "share_low", "share_high", "importance_rank", "r_squared"])
+        prepared = [(o, outcome_scores(responses, o), [p for p in _predictor_sets(responses, o) if p[0] in kinds])
+                    for o in OUTCOMES]
+        for unit_code, members in analysed_units(responses, units):
+            for outcome, target, predictor_sets in prepared:
+                for kind, names, predictors in predictor_sets:
+                    rows += _unit_rows(unit_code, outcome, kind, names, predictors[members], target[members],
+                                       minimum, samples)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -124,12 +124,17 @@ INTERVIEW_INPUTS = ("exit_interviews", "stay_interviews", "workforce", "org_unit
 
 def refresh_interview_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> dict[str, int]:
     """Rebuild the exit and stay interview figures if any of this batch's loads changes them."""
+    from pipelines.improvement_tracker import refresh_tracker
     from pipelines.interview_measures import compute_interview_results
 
     if not any(o["source"] in INTERVIEW_INPUTS and o["status"] == "loaded" for o in outcomes):
         return {}
     try:
-        counts = compute_interview_results(get_engine(settings.warehouse_url), settings.min_group_size)
+        engine = get_engine(settings.warehouse_url)
+        counts = compute_interview_results(engine, settings.min_group_size)
+        tracked = refresh_tracker(engine)  # exit and stay measures evidence the inspection's areas too
+        if tracked is not None:
+            counts["improvement_tracker"] = tracked
     except Exception as error:  # noqa: BLE001 - reported without its text, which may quote rows
         raise PipelineFault(describe_fault("computing the interview figures", error)) from None
     progress("interview results: " + ", ".join(f"{topic} {n} rows" for topic, n in counts.items()))

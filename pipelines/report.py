@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import report_findings as findings
+from pipelines import report_priorities
 from pipelines.config import Settings
 from pipelines.exports import write_exports
 from pipelines.report_data import ReportData, load_report_data
@@ -82,6 +83,8 @@ def render_html(data: ReportData, organisation: str, min_group_size: int, index_
 
     name = data.unit_name or organisation
     sections = build_sections(data.tables, min_group_size, is_unit=data.unit_code is not None)
+    if data.unit_code is None:  # priorities are the organisation's: drivers, the inspection's areas, retention
+        sections += report_priorities.sections(data.tables)
     return _environment().get_template("report.html").render(
         title=name if data.unit_code is None else f"{name} ({organisation})", name=name, organisation=organisation,
         is_unit=data.unit_code is not None, wave=data.wave, previous_wave=data.previous_wave, min_group_size=min_group_size,

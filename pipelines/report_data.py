@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pipelines import report_priorities
 from pipelines.report_comments import sample_comments
 from pipelines.report_format import BREAKDOWN_LABELS
 from pipelines.significance import two_proportion_significant
@@ -126,20 +127,12 @@ def load_report_data(engine: Engine, min_group_size: int, unit_code: str | None 
         tables["unit_key_measures"] = _unit_rows(engine, wave, unit_code)
         tables["group_key_measures"] = _group_rows(scope)
         tables["demographic_gaps"] = demographic_gaps(scope)
-        if unit_code is None:
-            tables["focus_areas"] = _read(
-                engine, "SELECT unit_name, outcome, focus, focus_rank, driver_label, importance_share, score, benchmark, "
-                        "diff_pp, below_benchmark, below_organisation, suppressed FROM hr_focus_areas WHERE wave = :w "
-                        "ORDER BY unit_level DESC, unit_name, outcome, focus DESC, focus_rank", w=wave)
     if response_rates is not None and not response_rates.empty:
         in_scope = response_rates["unit_code"].isna() if unit_code is None else (response_rates["unit_code"] == unit_code)
         tables["response_rates"] = response_rates[in_scope | (response_rates["breakdown"] == "all")
                                                   & _below(engine, response_rates, unit_code)].reset_index(drop=True)
     if unit_code is None:
-        tables["improvement_tracker"] = _read(
-            engine, "SELECT area, measure, measure_label, source, wave, value, change_pp, change_significant, status, "
-                    "target_value, target_year, gap_to_target, suppressed FROM hr_improvement_tracker "
-                    "ORDER BY area_id, measure, source, wave")
+        tables.update(report_priorities.read_tables(engine, wave))  # focus areas, tracker, intention vs leaving
         tables["comment_theme_trends"] = _read(engine, "SELECT * FROM hr_comment_theme_trends ORDER BY source, theme, wave")
     tables["cultural_shifts"] = _read(
         engine, "SELECT pulse_id, measure, measure_label, value_weighted, value_unweighted, moe_95, respondents, "

@@ -153,23 +153,4 @@ def build_sections(tables: dict[str, pd.DataFrame], min_group_size: int, is_unit
                             table=table_html(rates.assign(label=[code_label(m) for m in rates.get("measure", [])]) if not rates.empty else rates,
                                              {"label": "Measure", "period": "Period", "value": "Rate (%)", "leavers": "Leavers",
                                               "average_headcount": "Average headcount"}, {"value", "leavers", "average_headcount"})))
-    if not is_unit:
-        focus = get("focus_areas")
-        sections.append(Section(
-            "focus", "What to work on: key drivers", "Drivers are themes ranked by relative importance for each outcome. "
-            "Work on: important and significantly below the benchmark or the organisation; strength: important and at least "
-            "the benchmark. Associations in one survey, not causes.",
-            table=table_html(focus.assign(driver=[code_label(d) for d in focus.get("driver_label", [])]) if not focus.empty else focus,
-                             {"unit_name": "Unit", "outcome": "Outcome", "focus": "Focus", "focus_rank": "Rank", "driver": "Driver",
-                              "importance_share": "Importance (%)", "score": "Score", "benchmark": "Benchmark", "diff_pp": "Difference"},
-                             {"focus_rank", "importance_share", "score", "benchmark", "diff_pp"})))
-        tracker = get("improvement_tracker")
-        sections.append(Section(
-            "tracker", "The inspection's areas for improvement, wave by wave", "Status: a significant change since the previous "
-            "wave of the same source. Targets come from improvement_areas.yml, which the culture team edits.",
-            table=table_html(tracker.assign(label=[measure_label(m, l) for m, l in zip(tracker["measure"], tracker["measure_label"])],
-                                            src=[SOURCE_LABELS.get(s, s) for s in tracker["source"]]) if not tracker.empty else tracker,
-                             {"area": "Area", "label": "Measure", "src": "Source", "wave": "Wave", "value": "Value",
-                              "change_pp": "Change (points)", "status": "Status", "target_value": "Target", "target_year": "By"},
-                             {"value", "change_pp", "target_value", "target_year"})))
     return sections

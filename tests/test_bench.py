@@ -81,4 +81,4 @@ def test_workbook_reader_benchmark():
 def test_key_driver_benchmark_prints_a_row_per_size():
     output = run_bench("drivers.py", "--respondents", "400", "--samples", "20")
     rows = figure_rows(output, "drivers")
-    assert [row[1] for row in rows] == ["400"]
+    assert [row[1:3] for row in rows] == [["theme+question", "400"]]

@@ -104,6 +104,12 @@ def test_dag_runs_load_the_warehouse(airflow_metadata, culture_env):
     url = culture_env.warehouse_url
     rows = query(url, "SELECT COUNT(*) AS n FROM hr_survey_results WHERE wave = '2024'")["n"].iloc[0]
     assert rows > 1000
+    # Publishing inside the DAG ran the key drivers and refreshed the areas-for-improvement tracker.
+    drivers = query(url, "SELECT driver_kind, COUNT(*) AS n FROM hr_key_drivers WHERE wave = '2024' "
+                         "AND unit_code IS NULL AND outcome = 'EEI' GROUP BY driver_kind")
+    assert dict(zip(drivers["driver_kind"], drivers["n"])).get("theme") == 9
+    tracked = query(url, "SELECT COUNT(*) AS n FROM hr_improvement_tracker WHERE wave = '2024'")["n"].iloc[0]
+    assert tracked > 20
     # A second run finds nothing new and changes nothing.
     before = query(url, "SELECT COUNT(*) AS n FROM fact_survey_measure")["n"].iloc[0]
     assert run_dag("people_survey") == "success"
@@ -161,6 +167,8 @@ def test_pulse_dag_weights_and_publishes_a_landed_pulse(airflow_metadata, cultur
     shifts = query(culture_env.warehouse_url, "SELECT * FROM hr_pulse_results WHERE measure LIKE 'SHIFT:%' "
                                               "AND unit_code IS NULL AND breakdown = 'all'")
     assert len(shifts) == 6 and shifts["value_weighted"].notna().all()
+    tracked = query(culture_env.warehouse_url, "SELECT status FROM hr_improvement_tracker WHERE source = 'pulse'")
+    assert len(tracked) and set(tracked["status"]) == {"baseline"}  # the first pulse: nothing to compare yet
     assert run_dag("culture_report") == "success"
     report = culture_env.var_dir / "report" / "culture_report.html"
     assert "The six cultural shifts" in report.read_text(encoding="utf-8")

@@ -76,7 +76,7 @@ def _planted_survey(respondents: int, seed: int = 5) -> tuple[pd.DataFrame, pd.D
 
 def test_driver_rows_rank_the_planted_theme_first_and_leave_out_small_directorates():
     responses, units = _planted_survey(600)
-    rows = drivers.driver_rows(responses, units, min_group_size=10, samples=100)
+    rows = drivers.driver_rows(responses, units, min_group_size=10, samples=100, kinds=(drivers.THEME,))
     eei = rows[rows["outcome"] == "EEI"]
     assert set(eei["unit_code"].fillna("organisation")) == {"organisation", "BIG"}  # SMALL has 40 respondents
     top = eei[eei["importance_rank"] == 1]
@@ -84,3 +84,26 @@ def test_driver_rows_rank_the_planted_theme_first_and_leave_out_small_directorat
     organisation = eei[eei["unit_code"].isna()].set_index("driver")
     others = organisation.drop("THEME:my_manager")
     assert organisation.loc["THEME:my_manager", "share_low"] > others["share_high"].max()
+
+
+def test_question_drivers_rank_a_planted_question_first_and_share_out_all_the_explained_variance():
+    responses, units = _planted_survey(600)
+    rows = drivers.driver_rows(responses, units, min_group_size=10, samples=60, kinds=(drivers.QUESTION,))
+    eei = rows[(rows["outcome"] == "EEI") & rows["unit_code"].isna()].set_index("driver")
+    assert set(rows["driver_kind"]) == {drivers.QUESTION}
+    manager_questions = {q.code for q in reference.question_bank() if q.theme == "my_manager"}
+    top_three = set(eei.sort_values("importance_rank").index[:3])
+    assert top_three <= manager_questions
+    assert abs(eei["importance_share"].sum() - 100) < 1e-6
+    # Every manager question is credited above every question of an unplanted theme.
+    others = eei.drop(index=[q for q in manager_questions if q in eei.index])
+    assert eei.loc[sorted(manager_questions & set(eei.index)), "importance_share"].min() > others["importance_share"].max()
+
+
+def test_a_question_everyone_answered_alike_is_left_out_rather_than_breaking_the_analysis():
+    responses, units = _planted_survey(400)
+    responses["b01"] = 5  # everyone agrees: no variance to share
+    rows = drivers.driver_rows(responses, units, min_group_size=10, samples=20, kinds=(drivers.QUESTION,))
+    organisation = rows[(rows["outcome"] == "EEI") & rows["unit_code"].isna()]
+    assert "B01" not in set(organisation["driver"]) and len(organisation) > 30
+    assert organisation["importance_share"].notna().all()

@@ -58,3 +58,58 @@ def test_published_waves_have_key_drivers_for_the_organisation_and_only_large_di
     assert merged[merged["unit_code"].isna()]["analysed"].all()  # the organisation, every wave
     assert not merged[merged["respondents"] < 100]["analysed"].any()
     assert merged[merged["unit_code"].notna()]["analysed"].any()  # and some directorates
+
+
+def _cells(rows):
+    keys = ["unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label", "measure", "value",
+            "respondents", "benchmark", "diff_pp", "significant", "suppressed"]
+    return pd.DataFrame([dict(zip(keys, r)) for r in rows])
+
+
+def test_teams_and_groups_too_small_to_analyse_borrow_importance_and_are_judged_on_their_own_score():
+    units = pd.DataFrame({"unit_code": ["ORG", "OPS", "OPS-T1", "HR", "HR-T1"],
+                          "unit_name": ["Org", "Ops", "Ops team", "HR", "HR team"],
+                          "parent_code": [None, "ORG", "OPS", "ORG", "HR"],
+                          "level": ["organisation", "directorate", "team", "directorate", "team"]})
+    drivers_found = pd.DataFrame([
+        {"unit_code": unit, "outcome": "EEI", "driver_kind": "theme", "driver": f"THEME:{theme}",
+         "importance": 0.1, "importance_share": share, "share_low": share - 5, "share_high": share + 5,
+         "importance_rank": rank, "r_squared": 0.5}
+        for unit in (None, "OPS") for rank, (theme, share) in
+        enumerate([("my_manager", 50.0), ("my_team", 40.0), ("pay_benefits", 10.0)], start=1)])
+    manager, team = "THEME:my_manager", "THEME:my_team"
+    cells = _cells([
+        (None, None, "organisation", "all", None, None, manager, 75.0, 2000, 78.0, -3.0, False, False),
+        (None, None, "organisation", "all", None, None, team, 80.0, 2000, 80.0, 0.0, False, False),
+        ("OPS", "Ops", "directorate", "all", None, None, manager, 74.0, 600, 78.0, -4.0, False, False),
+        ("OPS-T1", "Ops team", "team", "all", None, None, manager, 40.0, 60, 78.0, -38.0, True, False),
+        ("HR-T1", "HR team", "team", "all", None, None, team, 50.0, 40, 80.0, -30.0, True, False),
+        (None, None, "organisation", "sex", "2", "Male", manager, 55.0, 300, 78.0, -23.0, True, False),
+        (None, None, "organisation", "sex", "9", "Other", manager, 20.0, 12, 78.0, -58.0, True, False),  # too few
+        ("HR-T1", "HR team", "team", "all", None, None, manager, None, 40, 78.0, None, None, True),  # withheld
+    ])
+    marked = focus_areas.mark_focus(focus_areas.with_scores(drivers_found, cells, units))
+    borrowed = marked[~marked["importance_own"].astype(bool)]
+    ops_team = borrowed[borrowed["unit_code"] == "OPS-T1"].iloc[0]
+    assert ops_team["importance_from"] == "OPS" and ops_team["importance_share"] == 50.0  # its directorate's
+    assert ops_team["focus"] == focus_areas.WORK_ON
+    hr_team = borrowed[borrowed["unit_code"] == "HR-T1"]
+    assert list(hr_team["driver"]) == [team] and pd.isna(hr_team["importance_from"].iloc[0])  # HR not analysed
+    assert hr_team["focus"].iloc[0] == focus_areas.WORK_ON
+    men = borrowed[borrowed["breakdown"] == "sex"]
+    assert list(men["group_value"]) == ["2"] and men["focus"].iloc[0] == focus_areas.WORK_ON
+    assert bool(men["below_organisation"].iloc[0])
+
+
+def test_focus_areas_reach_teams_and_groups_with_only_published_scores(sample_warehouse):
+    url = sample_warehouse.warehouse_url
+    focus = query(url, "SELECT * FROM hr_focus_areas")
+    borrowed = focus[~focus["importance_own"].astype(bool)]
+    assert len(borrowed) and set(focus["driver_kind"]) == {"theme", "question"}
+    assert (borrowed["unit_level"].isin(["team", "command"]) | (borrowed["breakdown"] != "all")).any()
+    published = query(url, "SELECT wave, unit_code, breakdown, group_value, measure AS driver, value, respondents "
+                           "FROM hr_survey_results WHERE NOT suppressed")
+    keys = ["wave", "unit_code", "breakdown", "group_value", "driver"]
+    joined = borrowed.merge(published, on=keys, how="left")
+    assert joined["value"].notna().all() and (abs(joined["value"] - joined["score"]) < 1e-9).all()
+    assert (joined["respondents"] >= focus_areas.MIN_RESPONDENTS_FOR_FOCUS).all()

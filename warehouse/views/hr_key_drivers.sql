@@ -1,5 +1,6 @@
 -- Key drivers (relative weights, Johnson 2000) of EEI, intention to leave (C01) and B57 for the
--- organisation and each directorate with enough respondents, current delivery of each wave only.
+-- organisation and each directorate with enough respondents, by theme and by question, current
+-- delivery of each wave only. Rows of other units and groups (focus areas only) are in hr_focus_areas.
 SELECT w.source,
        w.wave,
        w.org_code,
@@ -7,6 +8,7 @@ SELECT w.source,
        d.unit_name,
        d.unit_level,
        d.outcome,
+       d.driver_kind,
        d.driver,
        rm.label AS driver_label,
        d.importance_rank,
@@ -25,3 +27,4 @@ SELECT w.source,
 FROM fact_key_driver d
 JOIN survey_wave w ON w.wave_id = d.wave_id AND w.status = 'current'
 LEFT JOIN ref_measure rm ON rm.measure = d.driver
+WHERE d.importance_own AND d.breakdown = 'all'

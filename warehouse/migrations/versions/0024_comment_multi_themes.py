@@ -13,7 +13,7 @@ from alembic import op
 from warehouse import view_files
 
 revision = "0024"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
@@ -35,4 +35,4 @@ def downgrade() -> None:
     view_files.drop_views(op.execute)
     for column in ("theme_model", "theme_scores", "themes"):
         op.drop_column("comment", column)
-    view_files.create_views(op.execute, as_of="0021")
+    view_files.create_views(op.execute, as_of="0023")
