@@ -53,8 +53,16 @@ def _land(settings: Settings, source: str, files: list[Path]) -> None:
         land_atomically(path, folder / path.name)
 
 
-def _held_load(hold_dir: Path) -> tuple[str, int] | None:
+def _all_running(cluster: AirflowCluster) -> None:
+    """Fail at once, with the logs, when a component died (not after a long wait for a result)."""
+    ended = [process.args[3:5] for process in cluster.processes if process.poll() is not None]
+    if ended:
+        pytest.fail(f"Airflow components exited early: {ended}\n{cluster.logs()}")
+
+
+def _held_load(cluster: AirflowCluster, hold_dir: Path) -> tuple[str, int] | None:
     """(file name, pid) of the load waiting at the test hook, once one has claimed its hold."""
+    _all_running(cluster)
     for claimed in hold_dir.glob("*.held.*"):
         name, _, pid = claimed.name.rpartition(".held.")
         return name, int(pid)
@@ -97,7 +105,7 @@ def test_a_wave_fans_out_over_two_celery_workers_and_survives_losing_one(
         assert run.status_code in (200, 201), run.text
         run_id = run.json()["dag_run_id"]
 
-        held_name, held_pid = wait_for(lambda: _held_load(hold_dir), DEADLINE_S, "a worker to hold the load", cluster)
+        held_name, held_pid = wait_for(lambda: _held_load(cluster, hold_dir), DEADLINE_S, "a worker to hold the load", cluster)
         assert held_name == victim
         killed = cluster.worker_of(held_pid)
         assert killed in WORKERS, "the held load must run under one of the two workers"
