@@ -114,16 +114,12 @@ def _finished(api, run_id: str):
 
 
 def _wait(condition, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = condition()
-        except Exception:  # noqa: BLE001 - not up yet
-            result = None
-        if result:
-            return result
-        time.sleep(2)
-    raise SystemExit(f"timed out after {timeout:.0f} s")
+    from pipelines.airflow_cluster import poll_until
+
+    result = poll_until(condition, timeout)
+    if not result:
+        raise SystemExit(f"timed out after {timeout:.0f} s")
+    return result
 
 
 def main() -> None:

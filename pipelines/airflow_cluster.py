@@ -44,6 +44,21 @@ PER_HOST = {
 }
 
 
+def poll_until(condition, timeout: float, interval: float = 2.0):
+    """`condition()`'s first truthy result within `timeout` seconds, else None. An exception counts
+    as not yet (a component still starting)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except Exception:  # noqa: BLE001 - not up yet
+            result = None
+        if result:
+            return result
+        time.sleep(interval)
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
