@@ -68,6 +68,22 @@ def load(outcomes: list[dict]) -> list[dict]:
     return flow.load_files(_settings(), outcomes, print)
 
 
+# One mapped task instance per landed file, so the files of a wave spread over the workers. Both
+# steps are safe to rerun, so a worker lost mid-file costs one retry, on whichever worker is free.
+@task(task_id="validate", retries=2)
+def validate_each(source: str, path: str) -> dict:
+    from pipelines import flow
+
+    return flow.validate_one(_settings(), source, path, print)
+
+
+@task(task_id="load", retries=2)
+def load_each(outcome: dict) -> dict:
+    from pipelines import flow
+
+    return flow.load_one(_settings(), outcome, print)
+
+
 @task
 def compute_measures(outcomes: list[dict]) -> list[dict]:
     from pipelines import flow

@@ -1,11 +1,11 @@
-"""Annual people survey: landed files -> validated -> loaded -> measures -> published results."""
+"""Annual people survey: landed files -> validated and loaded one task per file -> measures -> published results."""
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import dag
 
 from culture_tasks import (
-    asset, compute_measures, fail_on_rejected_files, find_new_files, load, prepare_warehouse, publish, validate,
+    asset, compute_measures, fail_on_rejected_files, find_new_files, load_each, prepare_warehouse, publish, validate_each,
 )
 from pipelines import assets
 
@@ -24,8 +24,11 @@ SOURCE = "people_survey"
 def people_survey():
     files = find_new_files(SOURCE)
     prepare_warehouse() >> files
-    validated = validate(SOURCE, files)
-    published = publish.override(outlets=[asset(assets.PEOPLE_SURVEY_RESULTS)])(compute_measures(load(validated)))
+    # Validation and loading fan out, one task per landed file (organisation); computing and
+    # publishing stay one step for the wave's batch, behind the people-survey lock.
+    validated = validate_each.partial(source=SOURCE).expand(path=files)
+    loaded = load_each.expand(outcome=validated)
+    published = publish.override(outlets=[asset(assets.PEOPLE_SURVEY_RESULTS)])(compute_measures(loaded))
     published >> fail_on_rejected_files(validated)
 
 

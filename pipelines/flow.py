@@ -46,26 +46,33 @@ def find_landed_files(settings: Settings, source: str) -> list[str]:
     return [str(p) for p in sorted(entries, key=lambda p: (p.lstat().st_mtime, p.name))]
 
 
+def validate_one(settings: Settings, source: str, path: str, progress: Progress = _quiet,
+                 mapping: str | None = None) -> dict:
+    """One landed file's verdict: what a mapped DAG task runs for each file of a batch."""
+    outcome = validate_file(settings, source, path, mapping)
+    progress(f"validated {Path(path).name}: {outcome.status}")
+    return outcome.as_dict()
+
+
 def validate_files(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet,
                    mapping: str | None = None) -> list[dict]:
-    outcomes = []
-    for path in paths:
-        outcome = validate_file(settings, source, path, mapping)
-        progress(f"validated {Path(path).name}: {outcome.status}")
-        outcomes.append(outcome.as_dict())
-    return outcomes
+    return [validate_one(settings, source, path, progress, mapping) for path in paths]
+
+
+def load_one(settings: Settings, data: dict, progress: Progress = _quiet) -> dict:
+    """Load one validated file (anything else passes through unchanged). Safe to run again after
+    an attempt died half-way: that attempt's transaction never committed, and its load-log row
+    is marked 'interrupted'."""
+    outcome = load_file(settings, FileOutcome.from_dict(data))
+    if outcome.status in ("loaded", "staged"):
+        progress(f"loaded {outcome.file_name}: {outcome.rows} rows, wave {outcome.wave}")
+    elif outcome.status in FINAL_FAILURES:
+        progress(f"{outcome.status} {outcome.file_name}: {outcome.message}")
+    return outcome.as_dict()
 
 
 def load_files(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
-    loaded = []
-    for data in outcomes:
-        outcome = load_file(settings, FileOutcome.from_dict(data))
-        if outcome.status in ("loaded", "staged"):
-            progress(f"loaded {outcome.file_name}: {outcome.rows} rows, wave {outcome.wave}")
-        elif outcome.status in FINAL_FAILURES:
-            progress(f"{outcome.status} {outcome.file_name}: {outcome.message}")
-        loaded.append(outcome.as_dict())
-    return loaded
+    return [load_one(settings, data, progress) for data in outcomes]
 
 
 def _failed(settings: Settings, data: dict, stage: str, error: Exception, progress: Progress) -> dict:

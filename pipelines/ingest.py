@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -215,24 +216,56 @@ def _load(settings: Settings, outcome: FileOutcome) -> FileOutcome:
         return outcome
     frame = read_landed(path, source.canonical_name, load_mapping(outcome.mapping)).frame
     engine = get_engine(settings.warehouse_url)
+    # The attempt is logged (and committed) before the load's own transaction, so that a worker
+    # killed half-way leaves a trace: its writes roll back, its 'loading' row stays until the next
+    # attempt marks it 'interrupted'.
     with engine.begin() as connection:
-        load_log.lock_source(connection, outcome.source)
-        if _known_delivery(connection, outcome):  # another process took it in since we validated
-            return outcome
-        staged_or_loaded = "loaded"
         load_id = load_log.record(connection, source=outcome.source, file_name=shortened(path.name),
                                   checksum=outcome.checksum, outcome="loading", wave=outcome.wave, rows=len(frame),
                                   report_path=outcome.report_path, delivered_at=outcome.delivered_at)
-        try:
-            wave_id = source.load(connection, frame, load_id)
-        except load_log.OlderDelivery:  # checked before the load writes anything
-            load_log.set_outcome(connection, load_id, "replaced")
-            outcome.status, outcome.rows = "loaded", len(frame)
-            outcome.message = "a later delivery of the same data was already loaded: this one is kept in the load log only"
-            return outcome
-        if wave_id is not None:
-            waves.set_delivered_at(connection, wave_id, outcome.delivered_at)
-            staged_or_loaded = "staged"  # published by a later step, which marks the log 'loaded'
-        load_log.set_outcome(connection, load_id, staged_or_loaded)
+    try:
+        with engine.begin() as connection:
+            load_log.lock_source(connection, outcome.source)
+            load_log.mark_interrupted(connection, outcome.source, outcome.checksum, load_id)
+            if _known_delivery(connection, outcome):  # another process took it in since we validated
+                load_log.forget(connection, load_id)
+                return outcome
+            staged_or_loaded = "loaded"
+            try:
+                wave_id = source.load(connection, frame, load_id)
+            except load_log.OlderDelivery:  # checked before the load writes anything
+                load_log.set_outcome(connection, load_id, "replaced")
+                outcome.status, outcome.rows = "loaded", len(frame)
+                outcome.message = "a later delivery of the same data was already loaded: this one is kept in the load log only"
+                return outcome
+            hold_for_test(path)
+            if wave_id is not None:
+                waves.set_delivered_at(connection, wave_id, outcome.delivered_at)
+                staged_or_loaded = "staged"  # published by a later step, which marks the log 'loaded'
+            load_log.set_outcome(connection, load_id, staged_or_loaded)
+    except BaseException:
+        # A fault (not a killed process): the verdict gets a row of its own, as before.
+        with engine.begin() as connection:
+            load_log.forget(connection, load_id)
+        raise
     outcome.status, outcome.wave_id, outcome.rows = staged_or_loaded, wave_id, len(frame)
     return outcome
+
+
+# Test-only: the Celery integration test kills a worker while it loads a file. A file named in
+# this folder makes the first load of that file claim it and wait, uncommitted, until killed.
+HOLD_LOADS_ENV = "CULTURE_TEST_HOLD_LOADS_DIR"
+
+
+def hold_for_test(path: Path) -> None:
+    folder = os.environ.get(HOLD_LOADS_ENV)
+    if not folder:
+        return
+    hold = Path(folder) / path.name
+    claimed = hold.with_name(f"{path.name}.held.{os.getpid()}")
+    try:
+        hold.rename(claimed)  # atomic: only the first attempt holds; a retry goes straight on
+    except FileNotFoundError:
+        return
+    while claimed.exists():
+        time.sleep(0.5)

@@ -99,3 +99,30 @@ def test_no_secret_is_written_into_the_compose_file(compose):
             credentials = re.search(r"://[^:/@]*:([^@]*)@", value)
             if credentials and credentials.group(1):
                 assert credentials.group(1).startswith("${"), f"{name}: {key} has a literal password"
+
+
+def _with_example_values(value: str, example: dict[str, str]) -> str:
+    """A compose value as .env.example (else the `${X:-default}`) sets it."""
+    return re.sub(r"\$\{(\w+)(?::-([^}]*))?\}", lambda m: example.get(m.group(1), m.group(2) or ""), value)
+
+
+def test_compose_runs_the_configuration_the_celery_test_runs(compose, tmp_path):
+    """The Celery integration test's settings and the compose recipe's are the same, both ways."""
+    from pipelines.airflow_cluster import CELERY_DEPLOYMENT, PER_HOST, AirflowCluster
+    from pipelines.config import Settings
+
+    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    recipe = {k: _with_example_values(str(v), example) for k, v in compose["x-airflow-common"]["environment"].items()}
+    for key, value in CELERY_DEPLOYMENT.items():
+        assert recipe.get(key, "").lower() == value.lower(), f"docker-compose.yml {key} differs from the tested value {value}"
+    unchecked = {k for k in recipe if k.startswith("AIRFLOW__")} - set(CELERY_DEPLOYMENT) - PER_HOST
+    assert not unchecked, f"compose settings the Celery test does not run with: {sorted(unchecked)}"
+
+    metadata = "postgresql+psycopg://postgres@127.0.0.1:5432/airflow_x"
+    tested = AirflowCluster(tmp_path, metadata, Settings(tmp_path, tmp_path, "sqlite://", 10),
+                            broker_url="redis://127.0.0.1:6379/3").environment
+    assert CELERY_DEPLOYMENT.items() <= tested.items()
+    scheme = lambda url: url.split("://", 1)[0]  # noqa: E731
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__RESULT_BACKEND", "AIRFLOW__CELERY__BROKER_URL"):
+        assert scheme(tested[key]) == scheme(recipe[key]), f"{key}: the test and the recipe use different drivers"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines import flow
-from pipelines.airflow_cluster import AirflowCluster, land_atomically
+from pipelines.airflow_cluster import AirflowCluster, land_atomically, poll_until
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
 from tests.helpers import query
@@ -37,16 +37,10 @@ def metadata_database(postgres_server):
 
 
 def wait_for(condition, timeout: float, what: str, cluster: AirflowCluster, interval: float = 2.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = condition()
-        except Exception:  # noqa: BLE001 - not up yet
-            result = None
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{cluster.logs()}")
+    result = poll_until(condition, timeout, interval)
+    if not result:
+        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{cluster.logs()}")
+    return result
 
 
 def pulse_copy(path: Path, pulse_id: str) -> Path:

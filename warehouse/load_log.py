@@ -65,3 +65,18 @@ def refuse_if_delivered_later(connection: Connection, load_id: int, replaced_loa
 def set_outcome(connection: Connection, load_id: int, outcome: str) -> None:
     log = table(connection.engine, "load_log")
     connection.execute(sa.update(log).where(log.c.load_id == load_id).values(outcome=outcome))
+
+
+def mark_interrupted(connection: Connection, source: str, checksum: str, load_id: int) -> None:
+    """Earlier attempts at this file still 'loading' died half-way (their writes rolled back).
+    Call it holding the source's lock, when no other writer of the source can be mid-load."""
+    log = table(connection.engine, "load_log")
+    connection.execute(sa.update(log).where(
+        log.c.source == source, log.c.checksum == checksum, log.c.outcome == "loading", log.c.load_id != load_id,
+    ).values(outcome="interrupted"))
+
+
+def forget(connection: Connection, load_id: int) -> None:
+    """Drop an attempt's row when the attempt ends in a verdict of its own (or found nothing to do)."""
+    log = table(connection.engine, "load_log")
+    connection.execute(sa.delete(log).where(log.c.load_id == load_id))
