@@ -106,22 +106,27 @@ def settings(tmp_path, warehouse_url):
                     min_group_size=10)
 
 
+def _point_cli_at(patch: pytest.MonkeyPatch, settings) -> None:
+    patch.setenv("CULTURE_WAREHOUSE_URL", settings.warehouse_url)
+    patch.setenv("CULTURE_VAR_DIR", str(settings.var_dir))
+    patch.setenv("CULTURE_LANDING_DIR", str(settings.landing_dir))
+
+
 @contextmanager
 def culture_environment(settings):
     """Environment variables that make the CLI use these settings' warehouse and directories,
-    restored on leaving (for fixtures of any scope)."""
+    restored on leaving (for fixtures wider than a test)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CULTURE_WAREHOUSE_URL", settings.warehouse_url)
-        patch.setenv("CULTURE_VAR_DIR", str(settings.var_dir))
-        patch.setenv("CULTURE_LANDING_DIR", str(settings.landing_dir))
+        _point_cli_at(patch, settings)
         yield settings
 
 
 @pytest.fixture
-def culture_env(settings):
-    """Environment variables that make the CLI use this test's warehouse and directories."""
-    with culture_environment(settings):
-        yield settings
+def culture_env(monkeypatch, settings):
+    """Environment variables that make the CLI use this test's warehouse and directories (on the
+    test's own monkeypatch, so a test that changes them too is undone in the right order)."""
+    _point_cli_at(monkeypatch, settings)
+    return settings
 
 
 @pytest.fixture(scope="session")
