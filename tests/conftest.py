@@ -173,14 +173,27 @@ def _xdist_group(item) -> str | None:
         definition = definitions[-1]
         # A module-scoped fixture defined in the test module itself (a warehouse per module).
         if definition.scope == "module" and module and getattr(definition.func, "__module__", None) == module:
-            return f"{module}::{name}-{params.get(name, '')}"
+            return f"{module}.{name}-{params.get(name, '')}"
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
+def pytest_itemcollected(item):
+    if item.get_closest_marker("xdist_group") is None:
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """xdist 3.8 groups a worker's tests by the "@group" suffix it writes to `item._nodeid`, which
+    pytest 9 no longer reads (a node's id is `item._id`): write the suffix where pytest reads it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            group = _xdist_group(item)
-            if group:
-                item.add_marker(pytest.mark.xdist_group(group))
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
