@@ -19,8 +19,13 @@ $(INSTALLED): requirements.txt pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/culture demo
 
+# Tests run on every core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
+# loadgroup keeps the tests of one expensive shared fixture on one worker (tests/conftest.py);
+# --durations lists the slowest tests, to keep the README's list current.
+TEST_WORKERS ?= auto
+
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 clean:
 	rm -rf var

@@ -101,6 +101,40 @@ def publish(outcomes: list[dict]) -> list[dict]:
     return flow.publish_results(_settings(), outcomes, print)
 
 
+def announced_names(triggering_asset_events) -> list[str] | None:
+    """The file names announced by the asset events that started this run: the landing watcher's
+    (payload "files") and `culture notify`'s ("file"). None when any event names none (a manual
+    or scheduled run): then the whole folder is looked at."""
+    events = [e for asset_events in (triggering_asset_events or {}).values() for e in asset_events]
+    if not events:
+        return None
+    names = []
+    for event in events:
+        extra = event.extra or {}
+        named = (extra.get("payload") or {}).get("files") or ([extra["file"]] if extra.get("file") else None)
+        if not named:
+            return None
+        names.extend(named)
+    return names
+
+
+@task
+def take_in_landed_files(source: str, triggering_asset_events=None) -> list[dict]:
+    """The announced files (else all waiting) from validation to published results in one task
+    process: each task process pays for importing pandas, GX and SQLAlchemy again, which is most
+    of a pulse's time to the HR view. Skipped (so no Asset event) when nothing new was loaded;
+    fails at once when, besides that, a file was rejected."""
+    from pipelines import flow
+
+    settings = _settings()
+    paths = flow.find_landed_files(settings, source, announced_names(triggering_asset_events))
+    validated, published = flow.take_in(settings, source, paths, print)
+    if not published:
+        flow.fail_on_rejections(validated)
+        raise AirflowSkipException("no new deliveries: nothing to publish")
+    return validated
+
+
 @task(trigger_rule="none_failed")
 def fail_on_rejected_files(*validations: list[dict]) -> None:
     """Fail the run, naming every rejected file, after the good files were loaded."""

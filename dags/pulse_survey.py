@@ -1,15 +1,13 @@
 """Pulse surveys, event-driven: a file landing in landing/pulse/ starts this DAG (AssetWatcher);
-validated -> loaded -> weighted to the workforce -> published. Publishing updates the
-pulse_results Asset, which reruns the comments and report DAGs."""
+the announced file is validated -> loaded -> weighted to the workforce -> published in one task
+(one task process on the critical path). Publishing updates the pulse_results Asset, which
+reruns the comments and report DAGs; a rejected file then fails the run."""
 from __future__ import annotations
 
 import pendulum
 from airflow.sdk import dag
 
-from culture_tasks import (
-    asset, compute_measures, fail_on_rejected_files, find_new_files, landed_files_asset, load, prepare_warehouse,
-    publish, validate,
-)
+from culture_tasks import asset, fail_on_rejected_files, landed_files_asset, take_in_landed_files
 from pipelines import assets
 
 SOURCE = "pulse"
@@ -25,11 +23,9 @@ SOURCE = "pulse"
     doc_md=__doc__,
 )
 def pulse_survey():
-    files = find_new_files(SOURCE)
-    prepare_warehouse() >> files
-    validated = validate(SOURCE, files)
-    published = publish.override(outlets=[asset(assets.PULSE_RESULTS)])(compute_measures(load(validated)))
-    published >> fail_on_rejected_files(validated)
+    validated = take_in_landed_files.override(outlets=[asset(assets.PULSE_RESULTS)])(SOURCE)
+    # all_success: when nothing new was taken in, the take-in task has already failed on a rejection.
+    fail_on_rejected_files.override(trigger_rule="all_success")(validated)
 
 
 pulse_survey()

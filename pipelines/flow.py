@@ -1,4 +1,5 @@
-"""The ingest flow, step by step. DAG tasks call these one at a time; `culture ingest` calls `ingest`."""
+"""The ingest flow, step by step. Most DAG tasks call these one at a time; the pulse DAG calls
+`take_in` (every step in one task process); `culture ingest` calls `ingest`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,16 +33,22 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
     return load_reference_data(engine)
 
 
-def find_landed_files(settings: Settings, source: str) -> list[str]:
+def find_landed_files(settings: Settings, source: str, names: list[str] | None = None) -> list[str]:
     """Entries named *.csv, *.xlsx or *.sav waiting in the source's landing directory, oldest delivery first.
 
     Links, devices and the like are listed too (judged by the entry itself, never followed), so
     that validation rejects and quarantines them rather than leaving them there unexplained.
+    `names` (those announced by the landing watcher) limits the look to those entries, so that a
+    run does not re-read every earlier delivery; one already gone (quarantined) is left out.
     """
     folder = settings.landing_dir / source
     if not folder.is_dir():
         return []
-    entries = [p for p in folder.iterdir() if is_landed_name(p)]
+    if names is None:
+        entries = [p for p in folder.iterdir() if is_landed_name(p)]
+    else:  # only a bare name is looked up: an announcement cannot point outside the folder
+        entries = [folder / Path(n).name for n in dict.fromkeys(names) if is_landed_name(folder / Path(n).name)]
+        entries = [p for p in entries if p.is_symlink() or p.exists()]
     entries = [p for p in entries if p.is_symlink() or not p.is_dir()]
     return [str(p) for p in sorted(entries, key=lambda p: (p.lstat().st_mtime, p.name))]
 
@@ -167,6 +174,18 @@ def ingest(settings: Settings, source: str, paths: list[str], progress: Progress
 class RejectedFiles(RuntimeError):
     """Raised at the end of a DAG run so that a rejected or failed delivery fails the run loudly.
     Its message carries file names and verdicts only (no cell values)."""
+
+
+def take_in(settings: Settings, source: str, paths: list[str], progress: Progress = _quiet) -> tuple[list[dict], list[dict]]:
+    """A delivery from landing to published results in one process: prepare the warehouse, then
+    validate, load, compute and publish. Returns the validation outcomes and the published ones
+    (empty when nothing new was loaded)."""
+    initialise_warehouse(settings)
+    validated = validate_files(settings, source, paths, progress)
+    computed = compute_results(settings, load_files(settings, validated, progress), progress)
+    if not any(o["status"] in ("staged", "loaded") for o in computed):
+        return validated, []
+    return validated, publish_results(settings, computed, progress)
 
 
 def fail_on_rejections(outcomes: list[dict]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,23 +45,45 @@ def postgres_server() -> str:
     return POSTGRES_URL
 
 
+@contextmanager
+def scratch_schema(server: str, prefix: str = "culture_test"):
+    """A fresh, empty schema on the PostgreSQL `server`, as a warehouse URL; dropped on leaving.
+    Each has a random name, so xdist workers (and anything else on the server) never share one."""
+    import sqlalchemy as sa
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        from warehouse.db import get_engine
+
+        get_engine(url).dispose()  # its idle connections would otherwise outlive the schema
+        get_engine.cache_clear()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def warehouse_on(request, backend: str, sqlite_file: Path, prefix: str = "culture_test"):
+    """The URL of an empty warehouse on `backend` ("sqlite" or "postgres") for a fixture that
+    chooses its own scope: a file for SQLite, a scratch schema (dropped on leaving) for PostgreSQL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+    else:
+        with scratch_schema(request.getfixturevalue("postgres_server"), prefix) as url:
+            yield url
+
+
 @pytest.fixture
 def postgres_url(postgres_server):
     """A fresh, empty schema in the test database, dropped afterwards."""
-    import sqlalchemy as sa
-
-    schema = f"culture_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_server)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in postgres_server else "?"
-    yield f"{postgres_server}{separator}options=-csearch_path%3D{schema}"
-    from warehouse.db import get_engine
-
-    get_engine.cache_clear()
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with scratch_schema(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture
@@ -83,12 +106,26 @@ def settings(tmp_path, warehouse_url):
                     min_group_size=10)
 
 
+def _point_cli_at(patch: pytest.MonkeyPatch, settings) -> None:
+    patch.setenv("CULTURE_WAREHOUSE_URL", settings.warehouse_url)
+    patch.setenv("CULTURE_VAR_DIR", str(settings.var_dir))
+    patch.setenv("CULTURE_LANDING_DIR", str(settings.landing_dir))
+
+
+@contextmanager
+def culture_environment(settings):
+    """Environment variables that make the CLI use these settings' warehouse and directories,
+    restored on leaving (for fixtures wider than a test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        _point_cli_at(patch, settings)
+        yield settings
+
+
 @pytest.fixture
 def culture_env(monkeypatch, settings):
-    """Environment variables that make the CLI use this test's warehouse and directories."""
-    monkeypatch.setenv("CULTURE_WAREHOUSE_URL", settings.warehouse_url)
-    monkeypatch.setenv("CULTURE_VAR_DIR", str(settings.var_dir))
-    monkeypatch.setenv("CULTURE_LANDING_DIR", str(settings.landing_dir))
+    """Environment variables that make the CLI use this test's warehouse and directories (on the
+    test's own monkeypatch, so a test that changes them too is undone in the right order)."""
+    _point_cli_at(monkeypatch, settings)
     return settings
 
 
@@ -105,29 +142,58 @@ def airflow_metadata():
 def sample_warehouse(request, tmp_path_factory):
     """Settings of a warehouse holding every source of the synthetic organisation (built once per
     backend per session; tests that change it must do so inside a transaction they roll back)."""
-    import sqlalchemy as sa
-
     from pipelines.config import Settings
     from tests.helpers import build_sample_warehouse
 
     root = tmp_path_factory.mktemp(f"sample-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{root / 'warehouse.db'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        schema = f"culture_sample_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(server)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    settings = Settings(var_dir=root / "var", landing_dir=root / "landing", warehouse_url=url, min_group_size=10)
-    build_sample_warehouse(settings, root / "landing")
-    yield settings
-    if schema:
-        from warehouse.db import get_engine
+    with warehouse_on(request, request.param, root / "warehouse.db", "culture_sample") as url:
+        settings = Settings(var_dir=root / "var", landing_dir=root / "landing", warehouse_url=url, min_group_size=10)
+        build_sample_warehouse(settings, root / "landing")
+        yield settings
 
-        get_engine(url).dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+
+# -- running under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) ------------------
+# Each worker is its own process: it imports this file, so it has its own AIRFLOW_HOME above,
+# its own tmp_path_factory root and its own scratch schemas. What xdist cannot share is a
+# session- or module-scoped fixture: each worker that needs one builds its own. So the tests that
+# use an expensive one are kept on one worker, per fixture and parameter, and it is built once.
+SHARED_FIXTURES = ("sample_warehouse",)
+
+
+def _xdist_group(item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in SHARED_FIXTURES:
+        if name in info.name2fixturedefs:
+            return f"{name}-{params.get(name, '')}"
+    module = item.module.__name__ if getattr(item, "module", None) else None
+    for name, definitions in info.name2fixturedefs.items():
+        definition = definitions[-1]
+        # A module-scoped fixture defined in the test module itself (a warehouse per module).
+        if definition.scope == "module" and module and getattr(definition.func, "__module__", None) == module:
+            return f"{module}.{name}-{params.get(name, '')}"
+    return None
+
+
+def pytest_itemcollected(item):
+    if item.get_closest_marker("xdist_group") is None:
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """xdist 3.8 groups a worker's tests by the "@group" suffix it writes to `item._nodeid`, which
+    pytest 9 no longer reads (a node's id is `item._id`): write the suffix where pytest reads it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")

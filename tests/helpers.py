@@ -35,6 +35,48 @@ def row_counts(url: str) -> dict[str, int]:
         return {n: connection.execute(sa.text(f"SELECT COUNT(*) FROM {n}")).scalar_one() for n in names}
 
 
+# One valid file of each source in tests/data, the base that mutation tests edit.
+SAMPLE_FILES = {
+    "org_units": "org_units_2024-01-01.csv",
+    "workforce": "workforce_2024-09-01.csv",
+    "people_survey": "exa_people_survey_2024.csv",
+    "pulse": "exa_pulse_2025-03.csv",
+    "exit_interviews": "exa_exit_2025-H1.csv",
+    "stay_interviews": "exa_stay_2025-05.csv",
+}
+
+
+def with_organisation(settings):
+    """Create the warehouse and load the organisation (units and workforce) that every other
+    source is checked against; returns the settings."""
+    from pipelines import flow
+    from tests.conftest import SAMPLES
+
+    flow.initialise_warehouse(settings)
+    for source in ("org_units", "workforce"):
+        outcome, = flow.ingest(settings, source, [str(SAMPLES / SAMPLE_FILES[source])])
+        assert outcome.status == "loaded", outcome.message
+    return settings
+
+
+# -- edits of a landed file, for tests that mutate a valid file into a bad one -------------------
+
+def frame_edit(change):
+    """An edit of a CSV file in place: `change` mutates its frame (every cell read as text)."""
+    def apply(path: Path) -> None:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        change(frame)
+        frame.to_csv(path, index=False)
+    return apply
+
+
+def cell(column: str, row: int, value: str):
+    """An edit setting one cell (`row` counts data rows from 0)."""
+    def change(frame):
+        frame.loc[row, column] = value
+    return frame_edit(change)
+
+
 SOURCE_ORDER = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
 
 

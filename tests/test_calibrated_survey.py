@@ -23,6 +23,8 @@ import pytest
 from pipelines import reference, sample_data
 from pipelines.reference import REFERENCE_DIR
 from pipelines.sample_data import calibration_sources
+from pipelines.config import Settings
+from tests.conftest import culture_environment, warehouse_on
 from tests.helpers import ingest_landing, query, run_cli
 
 pytestmark = pytest.mark.slow
@@ -42,6 +44,17 @@ def nca_landing(tmp_path_factory) -> Path:
     return landing
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def nca_warehouse(request, nca_landing, tmp_path_factory) -> str:
+    """The URL of a warehouse with both waves ingested through the CLI, once per backend: the
+    tests below only read it."""
+    root = tmp_path_factory.mktemp(f"nca-{request.param}")
+    with warehouse_on(request, request.param, root / "warehouse.db") as url, \
+            culture_environment(Settings(root / "var", root / "landing", url, 10)):
+        ingest_landing(nca_landing)
+        yield url
+
+
 def published(year: int) -> dict[str, float]:
     with open(REFERENCE_DIR / "published_org_results.csv", newline="") as handle:
         return {r["measure"]: float(r["value"]) for r in csv.DictReader(handle)
@@ -58,10 +71,9 @@ def comparable(measure: str) -> bool:
     return measure not in NOT_COMPUTED and not measure.startswith("INDEX:")
 
 
-def test_published_figures_are_reproduced(nca_landing, culture_env):
+def test_published_figures_are_reproduced(nca_warehouse):
     """The 2024 wave alone, on both backends (the 2023 wave: test_every_year_tells_the_published_story)."""
-    ingest_landing(nca_landing)
-    results = organisation_results(culture_env.warehouse_url, 2024)
+    results = organisation_results(nca_warehouse, 2024)
     compared = 0
     for measure, value in published(2024).items():
         if not comparable(measure):
@@ -73,9 +85,8 @@ def test_published_figures_are_reproduced(nca_landing, culture_env):
     assert results["EEI"].respondents == RESPONDENTS
 
 
-def test_benchmark_differences_match_the_benchmark_file(nca_landing, culture_env):
-    ingest_landing(nca_landing)
-    results = organisation_results(culture_env.warehouse_url, 2024)
+def test_benchmark_differences_match_the_benchmark_file(nca_warehouse):
+    results = organisation_results(nca_warehouse, 2024)
     with open(REFERENCE_DIR / "cs_benchmarks.csv", newline="") as handle:
         benchmarks = {r["measure"]: float(r["cs_benchmark_median"]) for r in csv.DictReader(handle) if r["year"] == "2024"}
     for measure in ("B33", "EEI", "E03_yes", "W10", "THEME:my_manager", "C01_1", "D02"):
@@ -88,12 +99,11 @@ def test_benchmark_differences_match_the_benchmark_file(nca_landing, culture_env
     assert round(results["B33"].diff_pp) == -8
 
 
-@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
-def test_every_year_tells_the_published_story(nca_landing, culture_env):
+@pytest.mark.parametrize("nca_warehouse", ["sqlite"], indirect=True)
+def test_every_year_tells_the_published_story(nca_warehouse):
     """Both waves, every published measure within a point; changes since last year are the published
     changes; every other measure (C02, measures new in one year) sits at its calibration target."""
-    ingest_landing(nca_landing)
-    url = culture_env.warehouse_url
+    url = nca_warehouse
     results = {year: organisation_results(url, year) for year in YEARS}
     for year in YEARS:
         compared = 0

@@ -74,7 +74,9 @@ def test_pulse_dag_is_started_by_a_pulse_landing(dag_bag):
     trigger = watched.watchers[0].trigger
     assert watched.name == "landed_pulse" and isinstance(trigger, LandedFileTrigger)
     assert trigger.directory.endswith("pulse")
-    assert [a.name for a in dag.get_task("publish").outlets] == ["pulse_results"]
+    # One task from the announced file to published results: one task process on the critical path.
+    assert [a.name for a in dag.get_task("take_in_landed_files").outlets] == ["pulse_results"]
+    assert dag.get_task("take_in_landed_files").downstream_task_ids == {"fail_on_rejected_files"}
 
 
 def test_report_dag_runs_monthly_and_whenever_results_change(dag_bag):

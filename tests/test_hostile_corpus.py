@@ -18,17 +18,9 @@ import sqlalchemy as sa
 
 from pipelines import flow
 from pipelines.config import Settings
-from tests.conftest import SAMPLES
-from tests.helpers import query, run_cli
+from tests.conftest import SAMPLES, warehouse_on
+from tests.helpers import SAMPLE_FILES, cell, frame_edit, query, run_cli, with_organisation
 
-SAMPLE = {
-    "org_units": "org_units_2024-01-01.csv",
-    "workforce": "workforce_2024-09-01.csv",
-    "people_survey": "exa_people_survey_2024.csv",
-    "pulse": "exa_pulse_2025-03.csv",
-    "exit_interviews": "exa_exit_2025-H1.csv",
-    "stay_interviews": "exa_stay_2025-05.csv",
-}
 # Per source: its key column, a date column, and a column where a huge value is out of bounds.
 COLUMNS = {
     "org_units": {"key": "unit_code", "date": "valid_from", "long": "level"},
@@ -45,20 +37,6 @@ DATA_TABLES = ("dim_org_unit", "fact_workforce", "survey_wave", "raw_survey_resp
 
 # -- mutations: each returns a function editing the file in place ----------------------------------
 
-def _frame_edit(change):
-    def apply(path: Path) -> None:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        change(frame)
-        frame.to_csv(path, index=False)
-    return apply
-
-
-def _set(column: str, row: int, value: str):
-    def change(frame):
-        frame.loc[row, column] = value
-    return _frame_edit(change)
-
-
 def _unpadded(date: str) -> str:
     year, month, day = date.split("-")
     return f"{year}-{int(month)}-{int(day)}"
@@ -67,7 +45,7 @@ def _unpadded(date: str) -> str:
 def _date_edit(column: str, row: int, rewrite):
     def change(frame):
         frame.loc[row, column] = rewrite(frame.loc[row, column])
-    return _frame_edit(change)
+    return frame_edit(change)
 
 
 def _late_nul(path: Path) -> None:
@@ -104,41 +82,41 @@ def _blank_line_then(edit):
 
 
 def _rename(column: str, new: str):
-    return _frame_edit(lambda frame: frame.rename(columns={column: new}, inplace=True))
+    return frame_edit(lambda frame: frame.rename(columns={column: new}, inplace=True))
 
 
 def mutations(source: str) -> dict:
     """mutation name -> (edit, rule, column or None, first spreadsheet row or None)."""
     key, date, long = COLUMNS[source]["key"], COLUMNS[source]["date"], COLUMNS[source]["long"]
-    first_column = (SAMPLES / SAMPLE[source]).read_text(encoding="utf-8").split(",", 1)[0]
+    first_column = (SAMPLES / SAMPLE_FILES[source]).read_text(encoding="utf-8").split(",", 1)[0]
     cases = {
-        "identifier or code over the stored length": (_set(key, 2, "K" * 70), "max_length", key, 4),
+        "identifier or code over the stored length": (cell(key, 2, "K" * 70), "max_length", key, 4),
         "huge field (over the csv module's 131,072)": (
-            _set(long, 0, "y" * 200_000), "text_length" if long.startswith("text_") else "max_length", long, 2),
+            cell(long, 0, "y" * 200_000), "text_length" if long.startswith("text_") else "max_length", long, 2),
         "NUL byte after the first 64 KiB": (_late_nul, "no_nul_bytes", first_column, None),
         "Latin-1 byte in row 4": (_latin1_in_row(4), "file_is_utf8", first_column, 4),
         "UTF-16 file": (_utf16, "file_is_utf8", None, None),
-        "blank line before the broken row": (_blank_line_then(_set(key, 2, "K" * 70)), "max_length", key, 5),
+        "blank line before the broken row": (_blank_line_then(cell(key, 2, "K" * 70)), "max_length", key, 5),
     }
     if date:
         cases |= {
             "date without zero padding": (_date_edit(date, 1, _unpadded), "iso_date", date, 3),
             "date padded with a space": (_date_edit(date, 1, lambda d: d[:8] + " " + d[9:] if d[8] == "0" else d[:8] + " 9"),
                                          "iso_date", date, 3),
-            "date in the future": (_set(date, 1, "2031-01-02"), "date_not_in_future", date, 3),
+            "date in the future": (cell(date, 1, "2031-01-02"), "date_not_in_future", date, 3),
         }
     if long.startswith("text_"):
         cases["free-text header over the stored length"] = (_rename(long, "text_" + "a" * 70), "max_length", None, None)
     if source == "people_survey":
-        cases["org_code over the stored length"] = (_frame_edit(lambda f: f.__setitem__("org_code", "O" * 40)),
+        cases["org_code over the stored length"] = (frame_edit(lambda f: f.__setitem__("org_code", "O" * 40)),
                                                     "max_length", "org_code", 2)
     if source == "workforce":
-        cases["headcount over 2**31 - 1"] = (_set("headcount", 0, str(2**31)), "integer_range", "headcount", 2)
-        cases["headcount 1e20"] = (_set("headcount", 0, "1e20"), "non_negative_count", "headcount", 2)
+        cases["headcount over 2**31 - 1"] = (cell("headcount", 0, str(2**31)), "integer_range", "headcount", 2)
+        cases["headcount 1e20"] = (cell("headcount", 0, "1e20"), "non_negative_count", "headcount", 2)
     return cases
 
 
-CASES = [(source, name) for source in SAMPLE for name in mutations(source)]
+CASES = [(source, name) for source in SAMPLE_FILES for name in mutations(source)]
 
 
 # -- one warehouse per backend for the whole corpus ---------------------------------------------
@@ -146,29 +124,8 @@ CASES = [(source, name) for source in SAMPLE for name in mutations(source)]
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def warehouse(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"hostile-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{root / 'warehouse.db'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        schema = f"culture_test_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(server)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    settings = Settings(root / "var", root / "landing", url, 10)
-    flow.initialise_warehouse(settings)
-    for source in ("org_units", "workforce"):
-        outcome, = flow.ingest(settings, source, [str(SAMPLES / SAMPLE[source])])
-        assert outcome.status == "loaded", outcome.message
-    yield settings
-    if schema:
-        from warehouse.db import get_engine
-
-        get_engine.cache_clear()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with warehouse_on(request, request.param, root / "warehouse.db") as url:
+        yield with_organisation(Settings(root / "var", root / "landing", url, 10))
 
 
 def data_counts(url: str) -> dict[str, int]:
@@ -180,7 +137,7 @@ def test_hostile_file_is_rejected_with_where_and_why_and_nothing_changes(warehou
     edit, rule, column, row = mutations(source)[mutation]
     landed = warehouse.landing_dir / source / f"hostile-{uuid.uuid4().hex[:8]}.csv"
     landed.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SAMPLES / SAMPLE[source], landed)
+    shutil.copy(SAMPLES / SAMPLE_FILES[source], landed)
     edit(landed)
     before = data_counts(warehouse.warehouse_url)
     log_before = int(query(warehouse.warehouse_url, "SELECT COUNT(*) AS n FROM load_log")["n"].iloc[0])
@@ -203,7 +160,7 @@ def test_hostile_file_is_rejected_with_where_and_why_and_nothing_changes(warehou
 
 
 def test_corpus_covers_every_source_and_the_issues_cases():
-    assert {source for source, _ in CASES} == set(SAMPLE)
+    assert {source for source, _ in CASES} == set(SAMPLE_FILES)
     assert len(CASES) >= 40
 
 
@@ -213,7 +170,7 @@ PLANTED = ("Sarah Jenkins", "07700 900123", "sarah.jenkins@agency.example", "P99
 
 
 def _planted_pulse(path: Path) -> Path:
-    frame = pd.read_csv(SAMPLES / SAMPLE["pulse"], dtype=str, keep_default_na=False)
+    frame = pd.read_csv(SAMPLES / SAMPLE_FILES["pulse"], dtype=str, keep_default_na=False)
     frame.loc[0, "text_comment"] = f"{PLANTED[0]} rang me on {PLANTED[1]} at night"
     frame.loc[1, "respondent_id"] = PLANTED[3]
     frame.to_csv(path, index=False)
@@ -222,8 +179,8 @@ def _planted_pulse(path: Path) -> Path:
 
 @pytest.fixture
 def reference(culture_env):
-    assert run_cli("ingest", "org_units", SAMPLES / SAMPLE["org_units"]) == 0
-    assert run_cli("ingest", "workforce", SAMPLES / SAMPLE["workforce"]) == 0
+    assert run_cli("ingest", "org_units", SAMPLES / SAMPLE_FILES["org_units"]) == 0
+    assert run_cli("ingest", "workforce", SAMPLES / SAMPLE_FILES["workforce"]) == 0
     return culture_env
 
 
@@ -248,9 +205,9 @@ def test_a_database_error_fails_the_file_alone_without_leaking_its_rows(referenc
     landing = reference.landing_dir / "stay_interviews"
     landing.mkdir(parents=True)
     failing = landing / "a_first.csv"
-    shutil.copy(SAMPLES / SAMPLE["stay_interviews"], failing)
+    shutil.copy(SAMPLES / SAMPLE_FILES["stay_interviews"], failing)
     good = landing / "b_second.csv"
-    frame = pd.read_csv(SAMPLES / SAMPLE["stay_interviews"], dtype=str, keep_default_na=False)
+    frame = pd.read_csv(SAMPLES / SAMPLE_FILES["stay_interviews"], dtype=str, keep_default_na=False)
     frame["interview_id"] = frame["interview_id"].str.replace("ST", "SU")
     frame.to_csv(good, index=False)
     capsys.readouterr()
@@ -330,6 +287,6 @@ def test_a_file_name_of_240_characters_is_judged_like_any_other(reference, capsy
 def test_a_warehouse_that_cannot_be_reached_is_a_failure_not_a_traceback(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CULTURE_WAREHOUSE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
     monkeypatch.setenv("CULTURE_VAR_DIR", str(tmp_path / "var"))
-    assert run_cli("ingest", "pulse", SAMPLES / SAMPLE["pulse"]) == 3
+    assert run_cli("ingest", "pulse", SAMPLES / SAMPLE_FILES["pulse"]) == 3
     err = capsys.readouterr().err
     assert "error: the pipeline failed:" in err and "OperationalError" in err and "Traceback" not in err

@@ -70,3 +70,37 @@ def test_poll_interval_must_be_a_positive_number(value):
 
     with pytest.raises(ConfigError, match="CULTURE_WATCH_POLL_SECONDS"):
         load_settings({"CULTURE_WATCH_POLL_SECONDS": value})
+
+
+def test_a_run_reads_only_the_files_its_events_announce(tmp_path):
+    """The pulse DAG takes the announced file instead of re-reading every earlier delivery; a
+    run no event names a file for (manual, scheduled) still looks at the whole folder."""
+    import sys
+    from types import SimpleNamespace
+
+    from pipelines.airflow_local import DAGS_FOLDER
+    from pipelines.config import Settings
+    from pipelines.flow import find_landed_files
+
+    sys.path.insert(0, str(DAGS_FOLDER))
+    try:
+        from culture_tasks import announced_names
+    finally:
+        sys.path.remove(str(DAGS_FOLDER))
+    settings = Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'w.db'}", 10)
+    folder = settings.landing_dir / "pulse"
+    folder.mkdir(parents=True)
+    for name in ("earlier.csv", "new.csv", "quarantined_since.csv"):
+        shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", folder / name)
+    (folder / "quarantined_since.csv").unlink()
+
+    watcher = SimpleNamespace(extra={"from_trigger": True, "payload": {"directory": str(folder), "files": ["new.csv"]}})
+    notify = SimpleNamespace(extra={"file": "quarantined_since.csv", "announced_by": "culture notify"})
+    names = announced_names({"landed_pulse": [watcher, notify]})
+    assert names == ["new.csv", "quarantined_since.csv"]
+    assert find_landed_files(settings, "pulse", names) == [str(folder / "new.csv")]
+    assert find_landed_files(settings, "pulse", ["../../elsewhere/new.csv"]) == [str(folder / "new.csv")]
+
+    assert announced_names(None) is None and announced_names({"landed_pulse": []}) is None
+    assert announced_names({"landed_pulse": [watcher, SimpleNamespace(extra={})]}) is None
+    assert sorted(find_landed_files(settings, "pulse", None)) == [str(folder / "earlier.csv"), str(folder / "new.csv")]

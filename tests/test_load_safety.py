@@ -13,18 +13,13 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from pipelines import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
-from tests.helpers import query, row_counts, run_cli
+from tests.helpers import query, row_counts, run_cli, with_organisation
 
 SURVEY = SAMPLES / "exa_people_survey_2024.csv"
 
 
 def prepared(url: str, root: Path) -> Settings:
-    settings = Settings(root / "var", root / "landing", url, 10)
-    flow.initialise_warehouse(settings)
-    for source, name in (("org_units", "org_units_2024-01-01.csv"), ("workforce", "workforce_2024-09-01.csv")):
-        outcome, = flow.ingest(settings, source, [str(SAMPLES / name)])
-        assert outcome.status == "loaded"
-    return settings
+    return with_organisation(Settings(root / "var", root / "landing", url, 10))
 
 
 @pytest.fixture
@@ -196,3 +191,25 @@ def test_reports_and_data_docs_never_hold_identifiers_or_free_text(ready):
         for secret in (planted_email, "Sarah Jenkins", "shouts at me"):
             assert secret not in content, f"{secret!r} leaked into {file}"
     assert "'NA'" in Path(outcome.report_path).read_text() or "NA" in outcome.message
+
+
+def test_a_source_without_its_lock_row_fails_loudly_instead_of_locking_nothing(settings):
+    """On PostgreSQL an UPDATE that hits no row takes no lock, so two writers would interleave unseen."""
+    import sqlalchemy as sa
+
+    from warehouse.db import get_engine
+    from warehouse.load_log import MissingLock, lock_source
+
+    flow.initialise_warehouse(settings)
+    engine = get_engine(settings.warehouse_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM ingest_lock WHERE source = 'org_units'"))
+    with pytest.raises(MissingLock, match="no ingest_lock row for 'org_units'"), engine.begin() as connection:
+        lock_source(connection, "org_units")
+    with engine.begin() as connection:
+        lock_source(connection, "workforce")  # a source with its row still locks without complaint
+
+    outcome, = flow.ingest(settings, "org_units", [str(SAMPLES / "org_units_2024-01-01.csv")])
+    assert outcome.status == "failed"
+    assert "no ingest_lock row for 'org_units'" in outcome.message
+    assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM dim_org_unit")["n"].iloc[0] == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,10 @@ import sqlalchemy as sa
 
 from pipelines import flow
 from pipelines.config import Settings
-from tests.conftest import SAMPLES
-from tests.helpers import query, run_cli
+from tests.conftest import SAMPLES, warehouse_on
+from tests.helpers import SAMPLE_FILES, query, run_cli
 from tests.supplier_files import excel_row, sample_frame, set_cell, write_spss, write_workbook
 
-SAMPLE_FILES = {
-    "org_units": "org_units_2024-01-01.csv", "workforce": "workforce_2024-09-01.csv",
-    "people_survey": "exa_people_survey_2024.csv", "pulse": "exa_pulse_2025-03.csv",
-    "exit_interviews": "exa_exit_2025-H1.csv", "stay_interviews": "exa_stay_2025-05.csv",
-}
 # What each source writes; compared without surrogate keys (load and wave ids differ by run).
 TABLES = ("dim_org_unit", "fact_workforce", "survey_wave", "raw_survey_response", "raw_survey_comment",
           "raw_pulse_response", "raw_exit_interview", "raw_stay_interview", "raw_interview_comment",
@@ -30,29 +24,12 @@ SURROGATES = {"load_id", "wave_id", "id", "comment_id", "delivered_at", "loaded_
 
 
 @pytest.fixture
-def second_settings(request, settings, tmp_path) -> Settings:
+def second_settings(request, settings, tmp_path):
     """Another, empty warehouse on the same backend, to load the CSV twins into."""
-    if settings.warehouse_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'csv_twin.db'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        schema = f"culture_test_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(server)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-        def drop():
-            from warehouse.db import get_engine
-
-            get_engine.cache_clear()
-            with admin.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-
-        request.addfinalizer(drop)
-        url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    return Settings(var_dir=tmp_path / "var_csv", landing_dir=tmp_path / "landing_csv", warehouse_url=url,
-                    min_group_size=10)
+    backend = "sqlite" if settings.warehouse_url.startswith("sqlite") else "postgres"
+    with warehouse_on(request, backend, tmp_path / "csv_twin.db") as url:
+        yield Settings(var_dir=tmp_path / "var_csv", landing_dir=tmp_path / "landing_csv", warehouse_url=url,
+                       min_group_size=10)
 
 
 def table_contents(url: str) -> dict[str, list[tuple]]:

@@ -12,16 +12,8 @@ import pytest
 from pipelines import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
-from tests.helpers import row_counts
+from tests.helpers import SAMPLE_FILES, cell, frame_edit, row_counts, with_organisation
 
-SAMPLE = {
-    "org_units": "org_units_2024-01-01.csv",
-    "workforce": "workforce_2024-09-01.csv",
-    "people_survey": "exa_people_survey_2024.csv",
-    "pulse": "exa_pulse_2025-03.csv",
-    "exit_interviews": "exa_exit_2025-H1.csv",
-    "stay_interviews": "exa_stay_2025-05.csv",
-}
 MORE_TABLES = ("raw_pulse_response", "raw_exit_interview", "raw_stay_interview", "raw_interview_comment")
 
 
@@ -37,12 +29,7 @@ def all_counts(url: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Settings:
     root = tmp_path_factory.mktemp("catalogue")
-    settings = Settings(root / "var", root / "landing", f"sqlite:///{root / 'warehouse.db'}", 10)
-    flow.initialise_warehouse(settings)
-    for source in ("org_units", "workforce"):
-        outcome, = flow.ingest(settings, source, [str(SAMPLES / SAMPLE[source])])
-        assert outcome.status == "loaded", outcome.message
-    return settings
+    return with_organisation(Settings(root / "var", root / "landing", f"sqlite:///{root / 'warehouse.db'}", 10))
 
 
 # -- edits -------------------------------------------------------------------------------------
@@ -51,20 +38,6 @@ def text_edit(change):
     def apply(path: Path) -> None:
         path.write_bytes(change(path.read_bytes()))
     return apply
-
-
-def frame_edit(change):
-    def apply(path: Path) -> None:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        change(frame)
-        frame.to_csv(path, index=False)
-    return apply
-
-
-def cell(column: str, row: int, value: str):
-    def change(frame):
-        frame.loc[row, column] = value
-    return frame_edit(change)
 
 
 def drop(column: str):
@@ -151,7 +124,7 @@ def test_bad_input_is_rejected_and_nothing_changes(warehouse, case):
     source, edit, rule, column, row = CATALOGUE[case]
     landed = warehouse.landing_dir / source / f"bad-{case.replace(' ', '_').replace(':', '')}.csv"
     landed.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SAMPLES / SAMPLE[source], landed)
+    shutil.copy(SAMPLES / SAMPLE_FILES[source], landed)
     edit(landed)
     before = all_counts(warehouse.warehouse_url)
 
@@ -173,27 +146,27 @@ def test_bad_input_is_rejected_and_nothing_changes(warehouse, case):
 
 def test_catalogue_is_large_and_covers_every_source():
     assert len(CATALOGUE) >= 30
-    assert {source for source, *_ in CATALOGUE.values()} == set(SAMPLE)
+    assert {source for source, *_ in CATALOGUE.values()} == set(SAMPLE_FILES)
 
 
 @pytest.fixture
 def fresh(tmp_path) -> Settings:
     settings = Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'w.db'}", 10)
     flow.initialise_warehouse(settings)
-    flow.ingest(settings, "org_units", [str(SAMPLES / SAMPLE["org_units"])])
+    flow.ingest(settings, "org_units", [str(SAMPLES / SAMPLE_FILES["org_units"])])
     return settings
 
 
 def valid_variant(tmp_path: Path, source: str, change) -> Path:
-    path = tmp_path / f"variant-{SAMPLE[source]}"
-    shutil.copy(SAMPLES / SAMPLE[source], path)
+    path = tmp_path / f"variant-{SAMPLE_FILES[source]}"
+    shutil.copy(SAMPLES / SAMPLE_FILES[source], path)
     path.write_bytes(change(path.read_bytes()))
     return path
 
 
-@pytest.mark.parametrize("source", [s for s in SAMPLE if s != "org_units"])
+@pytest.mark.parametrize("source", [s for s in SAMPLE_FILES if s != "org_units"])
 def test_every_sample_file_is_valid(fresh, source):
-    outcome, = flow.ingest(fresh, source, [str(SAMPLES / SAMPLE[source])])
+    outcome, = flow.ingest(fresh, source, [str(SAMPLES / SAMPLE_FILES[source])])
     assert outcome.status == "loaded", outcome.message
 
 
@@ -223,7 +196,7 @@ def test_valid_edge_cases_are_accepted(fresh, tmp_path, case):
 
 
 def test_a_leaver_delivered_twice_is_rejected(fresh, tmp_path):
-    first, = flow.ingest(fresh, "exit_interviews", [str(SAMPLES / SAMPLE["exit_interviews"])])
+    first, = flow.ingest(fresh, "exit_interviews", [str(SAMPLES / SAMPLE_FILES["exit_interviews"])])
     assert first.status == "loaded"
     again = valid_variant(tmp_path, "exit_interviews", lambda b: b.replace(b"L0001,", b"L9001,"))
     outcome, = flow.ingest(fresh, "exit_interviews", [str(again)])

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pipelines.faults import PipelineFault
 from warehouse.db import table
 
 # A file whose checksum reached one of these outcomes has been taken in already.
@@ -22,11 +23,21 @@ def previous_load(connection: Connection, source: str, checksum: str):
     return taken[0] if taken else (rows[0] if rows else None)
 
 
+class MissingLock(PipelineFault):
+    """A writer asked for a lock that no migration created: without its row nothing would be locked."""
+
+
 def lock_source(connection: Connection, source: str) -> None:
     """Serialise writers of one source until this transaction ends (a row lock on PostgreSQL,
     the database write lock on SQLite). Call it first, before any read the writer relies on."""
     lock = table(connection.engine, "ingest_lock")
-    connection.execute(sa.update(lock).where(lock.c.source == source).values(locked_at=dt.datetime.now(dt.timezone.utc)))
+    hit = connection.execute(
+        sa.update(lock).where(lock.c.source == source).values(locked_at=dt.datetime.now(dt.timezone.utc))).rowcount
+    # An UPDATE that matches no row locks nothing on PostgreSQL, so two writers would run at once
+    # unnoticed: refuse instead. The cure is a migration that inserts the source's ingest_lock row.
+    if hit != 1:
+        raise MissingLock(f"no ingest_lock row for {source!r}: the warehouse cannot serialise its writers; "
+                          "add the row in a migration (see 0002_all_sources_raw)")
 
 
 def record(connection: Connection, *, source: str, file_name: str, checksum: str, outcome: str,

@@ -37,6 +37,9 @@ def create_roles(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         raise RolesNeedPostgres("database roles need PostgreSQL; the embedded SQLite warehouse is single-user")
     with engine.begin() as connection:
+        # Roles are server-wide: two processes creating them at once (two warehouses' `init
+        # --roles`, parallel test workers) would both see one missing and one CREATE would fail.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('culture_create_roles'))"))
         for role in ROLES:
             connection.execute(sa.text(
                 f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
