@@ -221,16 +221,25 @@ class LinkedTable:
     def _mend_fixed_cells(self) -> None:
         """One complement per component with a fixed cell each round: components are independent
         until a complement joins them, and recomputing them after every single complement is what
-        a small organisation's thousands of small cells would otherwise pay for."""
+        a small organisation's thousands of small cells would otherwise pay for. A component whose
+        only candidates were taken this round waits for the next (the taken one may mend it too);
+        the organisation's own figure is hidden only when nothing else can be."""
         while True:
             added: set[int] = set()
+            waiting: list[list[int]] = []
             for component in self.components():
                 fixed = [int(c) for c in self._fixed_cells(component)]
-                complement = next((c for root_allowed in (False, True) for cell in fixed
-                                   if (c := self._complement_for(cell, None, None, exclude=added,
-                                                                 root_allowed=root_allowed)) is not None), None)
-                if complement is not None:
+                if not fixed:
+                    continue
+                complement = next((c for cell in fixed if (c := self._complement_for(
+                    cell, None, None, exclude=added, root_allowed=False)) is not None), None)
+                if complement is None:
+                    waiting.append(fixed)
+                else:
                     added.add(complement)
+            if not added:
+                added = {c for fixed in waiting[:1] for cell in fixed[:1]
+                         if (c := self._complement_for(cell, None, None, root_allowed=True)) is not None}
             if not added:
                 return
             self.hidden[list(added)] = True

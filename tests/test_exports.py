@@ -175,7 +175,7 @@ def report_workbook(tmp_path_factory):
     root = tmp_path_factory.mktemp("exports")
     settings = Settings(root / "var", root / "landing", f"sqlite:///{root / 'warehouse.db'}", 10)
     build_sample_warehouse(settings, settings.landing_dir, respondents=300, with_comments=False)
-    tables = load_report_data(get_engine(settings.warehouse_url)).tables
+    tables = load_report_data(get_engine(settings.warehouse_url), settings.min_group_size).tables
     paths = write_exports(tables, root / "exports", settings.min_group_size)
     return tables, root / "exports", openpyxl.load_workbook(paths[0])
 
