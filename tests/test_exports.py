@@ -202,7 +202,7 @@ def test_report_exports_are_filterable_and_read_as_published(report_workbook):
             for row in sheet.iter_rows(min_row=2, values_only=True):
                 if row[headers(sheet).index("Suppressed")] == "Yes":
                     assert all(row[headers(sheet).index(h)] is None for h in numeric), (sheet.title, row)
-    heatmap = workbook["Themes by unit"]
+    heatmap = workbook["Key measures by unit"]
     labels = set(column(heatmap, "Measure"))
     assert "Employee Engagement Index" in labels and not any(label.startswith("THEME:") for label in labels)
     whole = {"0", "#,##0", "+0;-0;0"}
