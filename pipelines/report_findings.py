@@ -119,13 +119,22 @@ def _moved(label: str, change, now, unit: str, since: str) -> str | None:
     return f"{label} {'rose' if change > 0 else 'fell'} {abs(change)} {points} since {since} (now {whole(now)}{unit})."
 
 
-def year_movements(overall: pd.DataFrame, previous_wave: str | None) -> list[str]:
+# A summary read in two minutes names the largest movements; the sections below show every change.
+MOVEMENTS_SHOWN = 8
+
+
+def year_movements(overall: pd.DataFrame, previous_wave: str | None, shown: int = MOVEMENTS_SHOWN) -> list[str]:
     if previous_wave is None or overall.empty:
         return []
     moved = overall[overall["change_significant"].fillna(False).astype(bool) & overall["change_pp"].notna()]
     moved = moved[~moved["measure"].str.endswith(("_no", "_pnts"))]
     moved = moved.reindex(moved["change_pp"].abs().sort_values(ascending=False).index)
-    return [s for s in (_moved(_label(r), r.change_pp, r.value, _unit(r), previous_wave) for r in moved.itertuples()) if s]
+    statements = [s for s in (_moved(_label(r), r.change_pp, r.value, _unit(r), previous_wave) for r in moved.itertuples()) if s]
+    if len(statements) <= shown:
+        return statements
+    rest = len(statements) - shown
+    return statements[:shown] + [f"… and {rest} smaller significant change{'s' if rest > 1 else ''} since {previous_wave}: "
+                                 "each section below shows every measure's change."]
 
 
 def pulse_movements(pulses: pd.DataFrame) -> list[str]:

@@ -364,3 +364,16 @@ def test_a_wave_where_every_unit_is_suppressed(tmp_path):
     page = html.read_text(encoding="utf-8")
     units = page[page.index('id="units"'):page.index('id="groups"')]
     assert "suppressed" in units and "n=" not in _visible_text(units)
+
+
+def test_the_summary_names_the_largest_movements_and_counts_the_rest():
+    from pipelines.report_findings import year_movements
+
+    overall = pd.DataFrame({"measure": [f"B{i:02d}" for i in range(1, 13)], "measure_label": [f"Measure {i}" for i in range(1, 13)],
+                            "value": 50.0, "change_pp": [float(i) for i in range(1, 13)], "change_significant": True,
+                            "unit_code": None, "unit_name": None, "value_unit": "percent"})
+    statements = year_movements(overall, "2023", shown=3)
+    assert len(statements) == 4
+    assert statements[0].startswith("Measure 12") and statements[2].startswith("Measure 10")
+    assert statements[3].startswith("… and 9 smaller significant changes since 2023")
+    assert len(year_movements(overall.head(3), "2023", shown=3)) == 3
