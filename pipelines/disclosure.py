@@ -152,7 +152,6 @@ class LinkedTable:
         group_index, groups = pd.factorize(rows["group_id"])  # codes in order of first appearance
         split_index, splits = pd.factorize(rows["measure"])
         self.groups, self.splits = list(groups), list(splits)
-        self.position = {g: i for i, g in enumerate(self.groups)}
         n = np.zeros(len(self.groups))
         np.maximum.at(n, group_index, rows["respondents"].to_numpy(dtype=float))
         self.has_values = "value" in rows and rows["value"].notna().any()
