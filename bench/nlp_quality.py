@@ -1,4 +1,4 @@
-"""Theme and safeguarding-flag quality on the hand-written labelled set (nlp/eval), and the cost per comment.
+"""Theme and safeguarding-flag quality on the hand-written labelled set (nlp/eval/{dev,test}), and the cost per comment.
 
     python bench/nlp_quality.py              # the held-out test part (what docs/performance.md quotes)
     python bench/nlp_quality.py --part dev   # the development part the classifier was trained on

@@ -1,38 +1,34 @@
-"""The hand-written labelled comment set (nlp/eval/*.tsv) and how themes and flags are scored on it.
+"""The hand-written labelled comment set (nlp/eval/<part>/*.tsv) and how themes and flags are scored on it.
 
 Each file holds one source's comments, tab-separated: source, themes (comma-separated taxonomy
 themes the text supports; empty means "other"), flags (the safeguarding reasons nlp.sensitive must
 raise) and the text. Names in it are invented.
 
-The split is fixed by a hash of the text, so adding comments never moves an existing one between
-parts: about 60% form the development part (the classifier is trained and its threshold chosen
-there), the rest the held-out test part, which nothing is tuned on and only bench/nlp_quality.py
-reads.
+The part is the folder a file sits in, so a comment never moves between parts unless its line is
+moved in a commit: nlp/eval/dev (the development part: the classifier is trained, its thresholds
+chosen and the safeguarding rules extended there) and nlp/eval/test (the held-out part, written
+and committed before any change it scores; nothing is tuned on it and only bench/nlp_quality.py
+reads it). docs/methodology-choices.md records when each part was fixed.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.taxonomy import CORE_THEMES, TAXONOMY
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
-DEV_SHARE = 60  # per cent
+PARTS = ("dev", "test")
 
 
 @dataclass(frozen=True)
 class LabelledComment:
+    part: str
     source: str
     themes: frozenset[str]
     flags: frozenset[str]
     text: str
-
-    @property
-    def part(self) -> str:
-        bucket = int(hashlib.sha256(self.text.encode("utf-8")).hexdigest(), 16) % 100
-        return "dev" if bucket < DEV_SHARE else "test"
 
 
 def _split(cell: str) -> frozenset[str]:
@@ -40,17 +36,20 @@ def _split(cell: str) -> frozenset[str]:
 
 
 def labelled_comments(part: str | None = None) -> list[LabelledComment]:
-    """Every labelled comment (files in name order), or only the "dev" or "test" part."""
+    """Every labelled comment (development part first, files in name order), or only the "dev" or "test" part."""
+    if part is not None and part not in PARTS:
+        raise ValueError(f"no labelled part {part!r}: choose from {PARTS}")
     rows = []
-    for path in sorted(EVAL_DIR.glob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                rows.append(LabelledComment(record["source"], _split(record["themes"]), _split(record["flags"]),
-                                            record["text"]))
+    for folder in PARTS if part is None else (part,):
+        for path in sorted((EVAL_DIR / folder).glob("*.tsv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                    rows.append(LabelledComment(folder, record["source"], _split(record["themes"]),
+                                                _split(record["flags"]), record["text"]))
     unknown = {t for r in rows for t in r.themes} - set(TAXONOMY)
     if unknown:
         raise ValueError(f"labelled set names themes outside the taxonomy: {sorted(unknown)}")
-    return [r for r in rows if part is None or r.part == part]
+    return rows
 
 
 def theme_scores(truth: list[frozenset[str]], predicted: list[frozenset[str]]) -> dict[str, dict[str, float]]:
