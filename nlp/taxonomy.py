@@ -5,6 +5,8 @@ and pulse whatever topic ids a model produces. Harassment includes sexual harass
 """
 from __future__ import annotations
 
+from nlp.harm_phrases import SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
+
 TAXONOMY: dict[str, list[str]] = {
     "bullying": [
         "bullying by a manager or colleague", "being shouted at, belittled or humiliated at work",
@@ -69,17 +71,14 @@ SEED_WORDS: dict[str, list[str]] = {
     "recognition": ["recognition", "thanks", "appreciated", "valued", "praise", "reward", "noticed"],
     "wellbeing": ["stress", "mental", "health", "burnout", "anxiety", "wellbeing", "sickness", "sleep"],
 }
-# Words and phrases that signal a theme (regular expressions, matched case-insensitively on word
-# boundaries). The classifier reads them beside the embedding; the safeguarding rules
-# (nlp/sensitive.py) take their misconduct words from here rather than keeping a second list.
-CUES: dict[str, list[str]] = {
+# Words that name a theme (regular expressions, matched case-insensitively on word boundaries).
+_WORDS: dict[str, list[str]] = {
     "bullying": [r"bull(y|ies|ied|ying)", r"belittl\w*", r"humiliat\w*", r"intimidat\w*", r"undermin\w*",
                  r"shout(s|ed|ing)?", r"scream\w*", r"pick(ed|ing|s)? on", r"singled out", r"ridicul\w*", r"mock\w*",
                  r"victimi[sz]\w*", r"(frozen|freeze|froze) out", r"gang(ed)? up", r"demean\w*", r"toxic",
                  r"threaten\w*", r"talk(s|ed)? down to"],
-    "harassment": [r"harass\w*", r"sexual\w*", r"grop\w*", r"unwanted", r"advances", r"touch(ed|ing|es)? (me|my)",
-                   r"touched inappropriately", r"stalk\w*", r"lewd", r"explicit", r"handsy", r"creepy",
-                   r"exposed himself", r"inappropriate (messages|comments|remarks)",
+    "harassment": [r"harass\w*", r"sexual\w*", r"unwanted", r"advances", r"touch(ed|ing|es)? (me|my)",
+                   r"stalk\w*", r"explicit", r"handsy", r"creepy", r"inappropriate (messages|comments|remarks)",
                    r"comments? about my (body|appearance|looks|figure|legs)"],
     "discrimination": [r"discriminat\w*", r"racis\w*", r"sexis\w*", r"homophob\w*", r"transphob\w*", r"ageis\w*",
                        r"xenophob\w*", r"prejudic\w*", r"adjustments?", r"disab\w*", r"wheelchair", r"accessible",
@@ -106,9 +105,36 @@ CUES: dict[str, list[str]] = {
                   r"sleep\w*", r"panic", r"exhaust\w*", r"depress\w*", r"counselling", r"eap", r"occupational health",
                   r"menopause", r"isolated", r"lonely", r"tired", r"knackered"],
 }
+# Behaviour described without the theme's name ("eye rolling in meetings", "follows me to my car").
+_BEHAVIOUR: dict[str, list[str]] = {
+    "bullying": [r"swear\w*", r"mimic\w*", r"sneer\w*", r"rumou?rs?", r"snide", r"sarcas\w*", r"scapegoat\w*",
+                 r"made\s+(?:\w+\s+){0,3}cry", r"eye[- ]?roll\w*", r"roll\w*\s+(?:his|her|their)\s+eyes",
+                 r"blank(?:ed|ing|s)\s+(?:me|her|him|us|them|people)", r"silent treatment", r"excluded", r"ostraci[sz]\w*",
+                 r"put-?downs?", r"nit-?pick\w*", r"slamm\w*", r"snigger\w*", r"laugh\w*\s+at\s+(?:me|us|my|them|people)",
+                 r"lies about", r"hostile", r"contempt", r"degrad\w*", r"worthless", r"talked over", r"hard time",
+                 r"(?:life|working life)\s+(?:hell|a misery)", r"public(?:ly)?\s+(?:sham|humiliat|criticis)\w*",
+                 r"call(?:s|ed|ing)?\s+(?:\w+\s+){0,3}\W*(?:the\s+)?(?:stupid|useless|thick\w*|idiots?|incompetent|pathetic)"],
+    "harassment": [r"follow\w*\s+me", r"wait\w*\s+(?:for\s+me|by\s+my|at\s+my|outside\s+my)", r"star(?:e|es|ed|ing)\s+at",
+                   r"(?:ask|asks|asked|asking)\s+me\s+out", r"won'?t\s+take\s+no", r"obsess\w*",
+                   r"turn(?:s|ed)?\s+up\s+at\s+my", r"unwelcome"],
+    "discrimination": [r"turbans?", r"hijabs?", r"headscarf", r"accents?", r"really from", r"you people", r"gay", r"lesbian",
+                       r"bisexual", r"trans", r"lgbt\w*", r"black", r"asian", r"muslims?", r"jewish", r"sikhs?", r"hindus?",
+                       r"too old", r"older", r"ramadan", r"hearing aids?", r"screen reader", r"partially sighted", r"blind",
+                       r"crutches", r"ivf"],
+    "workload": [r"weekends?", r"evenings?", r"volumes?", r"queues?", r"work of (?:two|three|2|3)", r"snowed under",
+                 r"firefight\w*", r"lunch breaks?", r"on call", r"demand", r"covering", r"vacant", r"targets?"],
+}
+# The classifier reads the cues beside the embedding. Harm phrases (nlp/harm_phrases.py) are
+# theme cues too; the safeguarding rules (nlp/sensitive.py) read the same lists and take their
+# misconduct words from the bullying and harassment cues, so no word is kept twice.
+CUES: dict[str, list[str]] = {theme: words + _BEHAVIOUR.get(theme, []) for theme, words in _WORDS.items()}
+CUES["bullying"] += THREATS
+CUES["harassment"] += UNWANTED_TOUCHING + SEXUAL_CONDUCT
+CUES["wellbeing"] += SELF_HARM
 # Denying a problem ("I have never been bullied here, but...") is no evidence of it: a clause that
-# negates one of these words is left out before theming (nlp.themes.theme_text).
-DENIABLE_CUES = CUES["bullying"] + CUES["harassment"] + [
+# negates one of these words is left out before theming (nlp.themes.theme_text). Only the words
+# that name a problem: a clause with a described act ("no one did anything when he grabbed me") stays.
+DENIABLE_CUES = _WORDS["bullying"] + _WORDS["harassment"] + [
     r"discriminat\w*", r"racis\w*", r"sexis\w*", r"overwork\w*", r"stress\w*", r"anxious"]
 CORE_THEMES = ("bullying", "harassment", "discrimination", "workload")
 OTHER = "other"

@@ -1,0 +1,60 @@
+"""Phrases that describe harm, kept once and read twice: as theme cues (nlp/taxonomy.py `CUES`) and
+as safeguarding rules (nlp/sensitive.py).
+
+Regular expressions, matched case-insensitively between word boundaries; each starts and ends on
+a word character. They name the behaviour rather than its label, because staff often describe what
+happened ("put his hand on the small of my back", "threw a mug at the wall behind my head")
+without writing "harassed" or "threatened". Learned from the development part of the labelled set
+(nlp/eval/dev); the held-out part was not read to write them.
+"""
+from __future__ import annotations
+
+_TOUCHING = r"(?:touch\w*|rubb?\w*|squeez\w*|grabb?\w*|grop\w*|pinch\w*|slapp?\w*|strok\w*|brush\w*|fondl\w*|hands?)"
+_BODY = (r"(?:thighs?|knees?|legs?|bum|bottom|backside|arse|breasts?|chest|boobs|waist|hips?|back|neck|crotch|groin|"
+         r"skirt|shoulders?|lap|bra)")
+# A touching verb reaching a body part within a few words ("squeezed my thigh", "put his hand on
+# the small of my back"), and the other forms unwanted physical contact takes.
+UNWANTED_TOUCHING = [
+    _TOUCHING + r"(?:\W+\w+){0,5}?\W+(?:my|her|his|their)\s+(?:\w+\s+)?" + _BODY,
+    r"(?:rubb?\w*|brush\w*|press\w*)\s+(?:\w+\s+){0,2}against\s+(?:me|her|my)",
+    r"(?:tried|try|trying|tries)\s+to\s+kiss", r"kiss\w*\s+(?:me|her)", r"hand\s+up\s+(?:my|her)",
+    r"forced\s+(?:him|her)self\s+on", r"touch\w*\s+(?:women|girls|staff|people|colleagues)",
+    r"hands\s+on\s+(?:my\s+|her\s+)?hips", r"sit\s+on\s+(?:his|her)\s+lap",
+]
+# Sexual content aimed at someone: remarks, messages, pictures, visits.
+SEXUAL_CONDUCT = [
+    r"sexual(?:ly)?\s+(?!orientation|identity|health)\w+", r"(?:harass\w*|assault\w*|touch\w*|abus\w*)\s+(?:me\s+|her\s+)?sexually",
+    r"rap(?:e|es|ed|ing|ist)", r"indecent\w*", r"exposed\s+(?:him|her)self", r"grop\w*", r"grabbed\s+(?:me|my)",
+    r"touch(?:ed|ing)\s+(?:me\s+)?inappropriately", r"sex\s+life", r"pornograph\w*", r"nudes?", r"naked",
+    r"underwear", r"lewd", r"frigid", r"explicit\s+(?:messages?|pictures?|images?|photos?|texts?|content|jokes?)",
+    r"(?:comment\w*|remarks?|jokes?)\s+(?:about|on)\s+(?:my|her|their)\s+(?:breasts|chest|body|bum|bottom|legs|figure)",
+    r"(?:came|come|comes|get|got)\s+(?:in)?to\s+my\s+(?:hotel\s+)?room", r"sleep\w*\s+(?:my|her|his)\s+way",
+]
+# Threats and violence: said, done to a person, or done to things beside them.
+THREATS = [
+    r"threaten\w*\s+to\s+(?:kill|hurt|harm|beat|stab|attack|burn|smash|break|punch|hit|come|find|do)",
+    r"death\s+threats?", r"kill\s+(?:me|you|him|her)", r"(?:hit|punched|attacked|assaulted|grabbed|slapped|shoved)\s+me",
+    r"(?:hurt|harm)\s+(?:me|you)", r"beat\s+(?:me|you)\s+up", r"sort\s+(?:me|you)\s+out", r"knows\s+where\s+(?:I|you)\s+live",
+    r"(?:put|have)\s+(?:me|you|him|her)\s+in\s+hospital", r"do\s+(?:me|you|him|her)\s+over",
+    r"(?:smash|break|kick|punch|bash)\s+(?:my|your|his|her)\s+(?:face|head|legs?|arms?|teeth|nose)",
+    r"(?:'d|would|will|'ll|going\s+to)\W+find\s+(?:me|you)", r"watch\s+(?:myself|yourself|your\s+back|my\s+back)",
+    r"accidents?\s+(?:happen|can\s+happen)", r"keep\s+(?:my|your)\s+mouth\s+shut", r"waiting\s+(?:for\s+(?:me|you)\s+)?outside",
+    r"burn\s+(?:my|your|his|her|the)\s+(?:house|home|car|flat)", r"knife|knives|stab(?:s|bed|bing|bings)?|machete",
+    r"(?:slash\w*|let\s+down|scratch\w*|keyed|smash\w*|damag\w*|vandalis\w*)\s+(?:my|her|his)\s+(?:tyres|car|windows?|windscreen|bike)",
+    r"(?:shoved|pinned|kicked|head-?butted|throttled|strangled|choked)\s+(?:me|my)",
+    r"pushed\s+me\s+(?:against|into|over|down|out)",
+    r"(?:punched|kicked|smashed|threw|hurled|slammed|broke|banged)(?:\W+\w+){0,8}?\W+"
+    r"(?:next\s+to|beside|behind|near|right\s+by|at|towards?|inches\s+from|past)\s+(?:me|my)",
+    r"next\s+time\s+it(?:'ll|\s+will|\s+would|'d)\s+be\s+(?:me|you|my|your)",
+    r"(?:I|you)(?:\s+(?:was|were|am|are|would\s+be|will\s+be)|'d\s+be|'ll\s+be)\s+next(?!\s+(?:in|on|to|for|week|month|year))",
+    r"(?:you'll|you\s+will|I'd|I\s+would|I'll|I\s+will)\s+regret\s+it",
+]
+# Self-harm and suicidal thoughts ("career suicide" is a figure of speech).
+SELF_HARM = [
+    r"(?<!career\s)suicid\w*", r"self[-\s]?harm\w*", r"kill(?:ing)?\s+myself", r"take\s+my\s+own\s+life",
+    r"end(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)", r"(?:hurt|harm)(?:ing)?\s+myself", r"better\s+off\s+(?:dead|without\s+me)",
+    r"(?:cut|cutting|burn|burning|scratch\w*)\s+(?:myself|my\s+(?:arms?|wrists?|legs?|skin))", r"overdos\w*",
+    r"jump\w*\s+(?:off|in\s+front\s+of)", r"driv\w*\s+(?:my\s+car\s+)?into\s+(?:a|the)\s+(?:wall|tree|lorry|river)",
+    r"(?:don't|do\s+not|dont)\s+want\s+to\s+(?:be\s+here|live|wake\s+up|be\s+alive)", r"want(?:ed)?\s+to\s+die",
+    r"(?:no|any)\s+point\s+(?:in\s+)?(?:living|going\s+on|carrying\s+on)", r"wish\w*\s+I\s+(?:was|were)\s+dead",
+]

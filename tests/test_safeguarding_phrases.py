@@ -1,0 +1,58 @@
+"""Safeguarding rules for harm described without its usual word, and the phrase lists they share
+with the theme cues. Recall on the labelled set is printed by bench/nlp_quality.py, not asserted."""
+from __future__ import annotations
+
+import pytest
+
+from nlp.harm_phrases import SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
+from nlp.sensitive import flag_reasons
+from nlp.taxonomy import CUES
+
+
+@pytest.mark.parametrize("text", [
+    "He rested his hand on my upper thigh during the briefing.",
+    "A colleague keeps stroking my neck when he walks behind me.",
+    "My supervisor pressed up against me in the lift.",
+    "He tried to kiss me at the team dinner.",
+])
+def test_unwanted_touching_is_flagged_as_sexual_harassment(text):
+    assert "sexual_harassment_or_assault" in flag_reasons(text, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "He slammed his fist on the table right by my hand and walked out.",
+    "She threw a folder at the wall behind me.",
+    "He said I'd be next if I went to the union.",
+    "Someone slashed my car tyres after the hearing.",
+    "He said he would put me in hospital.",
+])
+def test_violence_near_a_person_and_veiled_threats_are_flagged(text):
+    assert "threat_or_assault" in flag_reasons(text, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "I sometimes think my family would be better off without me.",
+    "I've been cutting myself to cope.",
+    "I took an overdose in the spring.",
+])
+def test_self_harm_is_flagged_in_its_everyday_wording(text):
+    assert flag_reasons(text, 0) == ["self_harm"]
+
+
+@pytest.mark.parametrize("text", [
+    "Speaking up here is career suicide.",
+    "Stability would be nice after three restructures.",
+    "I was next in line for the promotion.",
+    "I was thrown in at the deep end by my manager.",
+    "We need to end my contract review by Friday.",
+    "I hurt my back moving boxes for the office move.",
+])
+def test_ordinary_wording_near_those_phrases_is_not_flagged(text):
+    assert flag_reasons(text, 0) == []
+
+
+def test_the_rules_and_the_theme_cues_read_one_list_of_each_kind_of_harm():
+    assert set(THREATS) <= set(CUES["bullying"])
+    assert set(UNWANTED_TOUCHING + SEXUAL_CONDUCT) <= set(CUES["harassment"])
+    assert set(SELF_HARM) <= set(CUES["wellbeing"])
+
