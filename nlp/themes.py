@@ -1,10 +1,10 @@
 """Assigns each comment every taxonomy theme its text supports, with a score each.
 
-A small logistic-regression classifier per theme (nlp/theme_model.json, trained by
-`python -m nlp.train_themes` on the development part of the hand-written labelled set) reads the
-comment's MiniLM embedding, its similarity to each theme's seed descriptions and which of the
-taxonomy's cue words it uses. A theme whose score
-reaches the model's threshold is assigned; a comment with none is "other". Clauses that deny a
+Two small logistic-regression classifiers per theme (nlp/theme_model.json, trained by
+`python -m nlp.train_themes` on the development part of the hand-written labelled set): one reads
+the comment's MiniLM embedding, its similarity to each theme's seed descriptions and which of the
+taxonomy's cue words it uses; the other its words and word pairs (nlp/lexical.py). Their scores
+are blended, and a theme whose blended score reaches the model's threshold is assigned; a comment with none is "other". Clauses that deny a
 problem ("I have never been bullied here, but...") are left out first, so a denial never counts
 as the theme it denies.
 
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embeddings import embed
+from nlp.lexical import term_weights
 from nlp.taxonomy import CUES, DENIABLE_CUES, OTHER, TAXONOMY
 
 MODEL_FILE = Path(__file__).resolve().parent / "theme_model.json"
@@ -67,6 +68,10 @@ def features(vectors: np.ndarray, texts: list[str], centroids: np.ndarray) -> np
     return np.hstack([vectors, vectors @ centroids.T, cue_features(texts)])
 
 
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
 @dataclass(frozen=True)
 class ThemeModel:
     version: str
@@ -75,10 +80,16 @@ class ThemeModel:
     centroids: np.ndarray  # stored with the weights: editing a seed description needs a new version
     coef: np.ndarray
     intercept: np.ndarray
+    vocabulary: tuple[str, ...]
+    idf: np.ndarray
+    lexical_coef: np.ndarray
+    lexical_intercept: np.ndarray
+    lexical_share: float  # the word model's weight in the blended score
 
     def scores(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
-        logits = features(vectors, texts, self.centroids) @ self.coef.T + self.intercept
-        return 1.0 / (1.0 + np.exp(-logits))
+        semantic = _sigmoid(features(vectors, texts, self.centroids) @ self.coef.T + self.intercept)
+        lexical = _sigmoid(term_weights(texts, self.vocabulary, self.idf) @ self.lexical_coef.T + self.lexical_intercept)
+        return (1 - self.lexical_share) * semantic + self.lexical_share * lexical
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +97,11 @@ def theme_model() -> ThemeModel:
     spec = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     if tuple(spec["themes"]) != tuple(TAXONOMY):
         raise ValueError(f"{MODEL_FILE.name} was trained for other themes: retrain with python -m nlp.train_themes")
-    return ThemeModel(spec["version"], tuple(spec["themes"]), float(spec["threshold"]),
-                      *(np.asarray(spec[k], dtype=np.float64) for k in ("centroids", "coef", "intercept")))
+    arrays = {k: np.asarray(spec[k], dtype=np.float64)
+              for k in ("centroids", "coef", "intercept", "idf", "lexical_coef", "lexical_intercept")}
+    return ThemeModel(spec["version"], tuple(spec["themes"]), float(spec["threshold"]), arrays["centroids"],
+                      arrays["coef"], arrays["intercept"], tuple(spec["vocabulary"]), arrays["idf"],
+                      arrays["lexical_coef"], arrays["lexical_intercept"], float(spec["lexical_share"]))
 
 
 def model_version() -> str:

@@ -1,50 +1,71 @@
 """Trains the theme classifier on the development part of the labelled set and writes nlp/theme_model.json.
 
-    python -m nlp.train_themes --version 2026-11-30.1     # then `culture retheme` re-themes stored comments
+    python -m nlp.train_themes --version themes-lr-3     # then `culture retheme` re-themes stored comments
 
-Of the hand-written labelled set only the development part is read: the regularisation strength
-and the threshold are chosen by five-fold cross-validation inside it, and the held-out part is
-left to bench/nlp_quality.py. The template-generated comments of the older test set add training
-examples (they helped in cross-validation, 0.80 to 0.84 core macro-F1).
-Deterministic (liblinear, fixed folds): the same labelled set and embeddings give the same file.
+Of the hand-written labelled set only the development part (nlp/eval/dev) is read: the
+regularisation strength, the word model's share of the blended score and the threshold are chosen
+by five-fold cross-validation inside it, and the held-out part is left to bench/nlp_quality.py.
+The template-generated comments of the older test set add training examples (they helped in
+cross-validation). Deterministic (liblinear, fixed folds): the same labelled set and embeddings
+give the same file.
 """
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from nlp.evaluation import core_macro_f1, labelled_comments, theme_scores
+from nlp.lexical import term_weights, vocabulary
 from nlp.taxonomy import TAXONOMY
 from nlp.themes import MODEL_FILE, features, theme_centroids, theme_text
 
 TEMPLATED = Path(__file__).resolve().parent.parent / "tests" / "data" / "comment_eval.jsonl"
 
 STRENGTHS = (2.0, 4.0, 8.0, 16.0)
+LEXICAL_STRENGTH = 8.0
+LEXICAL_SHARES = (0.0, 0.25, 0.4, 0.5)
 THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55)
+MIN_DOCUMENTS = 2  # a word pair seen once says more about its writer than about a theme
 FOLDS = 5
 
 
-def _features(texts: list[str], centroids: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Comments:
+    """What the classifier reads of a set of comments, and their 0/1 theme labels (taxonomy order)."""
+    reading: list[str]
+    semantic: np.ndarray
+    labels: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> "Comments":
+        return Comments([t for t, keep in zip(self.reading, mask) if keep], self.semantic[mask], self.labels[mask])
+
+    def __add__(self, other: "Comments") -> "Comments":
+        return Comments(self.reading + other.reading, np.vstack([self.semantic, other.semantic]),
+                        np.vstack([self.labels, other.labels]))
+
+
+def _comments(texts: list[str], labels: np.ndarray, centroids: np.ndarray) -> Comments:
     from nlp.embeddings import embed
     from nlp.redaction import redact_texts
 
     reading = [theme_text(r.text) for r in redact_texts(texts)]
-    return features(embed(reading), reading, centroids)
+    return Comments(reading, features(embed(reading), reading, centroids), labels)
 
 
-def prepared(centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Features and 0/1 label matrices (themes in taxonomy order): the development part, then the
-    template-generated comments (tests/data/comment_eval.jsonl, one theme each), which are only
-    ever added to the training folds: the folds score on the hand-written comments alone."""
+def prepared(centroids: np.ndarray) -> tuple[Comments, Comments]:
+    """The development part, then the template-generated comments (tests/data/comment_eval.jsonl,
+    one theme each), which are only ever added to the training folds: the folds score on the
+    hand-written comments alone."""
     rows = labelled_comments("dev")
     labels = np.array([[theme in row.themes for theme in TAXONOMY] for row in rows], dtype=int)
     extra = [json.loads(line) for line in TEMPLATED.read_text(encoding="utf-8").splitlines()]
     extra_labels = np.array([[row["theme"] == theme for theme in TAXONOMY] for row in extra], dtype=int)
-    return (_features([r.text for r in rows], centroids), labels,
-            _features([r["text"] for r in extra], centroids), extra_labels)
+    return (_comments([r.text for r in rows], labels, centroids),
+            _comments([r["text"] for r in extra], extra_labels, centroids))
 
 
 def fit(x: np.ndarray, y: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray]:
@@ -58,30 +79,39 @@ def fit(x: np.ndarray, y: np.ndarray, strength: float) -> tuple[np.ndarray, np.n
     return np.array(coef), np.array(intercept)
 
 
-def _predicted(x, coef, intercept, threshold) -> list[frozenset[str]]:
-    scores = 1.0 / (1.0 + np.exp(-(x @ coef.T + intercept)))
-    return [frozenset(t for t, s in zip(TAXONOMY, row) if s >= threshold) for row in scores]
+def _probabilities(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(x @ coef.T + intercept)))
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, x_extra: np.ndarray, y_extra: np.ndarray
-                    ) -> dict[tuple[float, float], float]:
+def fit_lexical(train: Comments) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The word model: vocabulary and idf from the training comments, then one regression per theme."""
+    terms, idf = vocabulary(train.reading, MIN_DOCUMENTS)
+    coef, intercept = fit(term_weights(train.reading, terms, idf), train.labels, LEXICAL_STRENGTH)
+    return terms, idf, coef, intercept
+
+
+def cross_validated(dev: Comments, extra: Comments) -> dict[tuple[float, float, float], float]:
     """Core macro-F1 (plus a quarter of all themes' macro-F1, to break near-ties) of the
-    out-of-fold predictions for each strength and threshold (folds by position: fixed)."""
-    folds = np.arange(len(x)) % FOLDS
-    truth = [frozenset(t for t, v in zip(TAXONOMY, row) if v) for row in y]
+    out-of-fold predictions for each strength, word-model share and threshold (folds by position: fixed)."""
+    folds = np.arange(len(dev.reading)) % FOLDS
+    truth = [frozenset(t for t, v in zip(TAXONOMY, row) if v) for row in dev.labels]
+    lexical = np.zeros(dev.labels.shape)
+    for fold in range(FOLDS):
+        held = folds == fold
+        terms, idf, coef, intercept = fit_lexical(dev.subset(~held) + extra)
+        lexical[held] = _probabilities(term_weights(dev.subset(held).reading, terms, idf), coef, intercept)
     results = {}
     for strength in STRENGTHS:
-        held: list[tuple[int, np.ndarray, np.ndarray]] = []
+        semantic = np.zeros(dev.labels.shape)
         for fold in range(FOLDS):
-            coef, intercept = fit(np.vstack([x[folds != fold], x_extra]), np.vstack([y[folds != fold], y_extra]), strength)
-            held.append((fold, coef, intercept))
-        for threshold in THRESHOLDS:
-            predicted: list = [None] * len(x)
-            for fold, coef, intercept in held:
-                for i, p in zip(np.flatnonzero(folds == fold), _predicted(x[folds == fold], coef, intercept, threshold)):
-                    predicted[i] = p
-            scores = theme_scores(truth, predicted)
-            results[(strength, threshold)] = core_macro_f1(scores) + 0.25 * np.mean([s["f1"] for s in scores.values()])
+            held, train = folds == fold, dev.subset(folds != fold) + extra
+            semantic[held] = _probabilities(dev.semantic[held], *fit(train.semantic, train.labels, strength))
+        for share in LEXICAL_SHARES:
+            blended = (1 - share) * semantic + share * lexical
+            for threshold in THRESHOLDS:
+                predicted = [frozenset(t for t, s in zip(TAXONOMY, row) if s >= threshold) for row in blended]
+                scores = theme_scores(truth, predicted)
+                results[(strength, share, threshold)] = core_macro_f1(scores) + 0.25 * np.mean([s["f1"] for s in scores.values()])
     return results
 
 
@@ -102,20 +132,31 @@ def main() -> None:
     parser.add_argument("--version", required=True, help="the model version stored with each comment it themes")
     args = parser.parse_args()
     _names, centroids = theme_centroids()
-    x, y, x_extra, y_extra = prepared(centroids)
-    results = cross_validated(x, y, x_extra, y_extra)
-    (strength, threshold), best = max(results.items(), key=lambda item: (round(item[1], 6), -item[0][0], -item[0][1]))
-    coef, intercept = fit(np.vstack([x, x_extra]), np.vstack([y, y_extra]), strength)
+    dev, extra = prepared(centroids)
+    results = cross_validated(dev, extra)
+    (strength, share, threshold), best = max(results.items(), key=lambda item: (round(item[1], 6), -item[0][0],
+                                                                                -item[0][1], -item[0][2]))
+    everything = dev + extra
+    coef, intercept = fit(everything.semantic, everything.labels, strength)
+    terms, idf, lexical_coef, lexical_intercept = fit_lexical(everything)
     write_model({
         "version": args.version, "themes": list(TAXONOMY), "threshold": threshold, "C": strength,
+        "lexical_share": share, "lexical_C": LEXICAL_STRENGTH,
         "features": "all-MiniLM-L6-v2 embedding (384), similarity to each theme's seed descriptions (11), "
-                    "taxonomy cue words (11)",
-        "trained_on": f"development part ({len(x)} hand-written comments) and {len(x_extra)} template-generated ones",
+                    f"taxonomy cue words (11); blended with words and word pairs in at least {MIN_DOCUMENTS} "
+                    f"training comments (TF-IDF, {len(terms)} terms)",
+        "trained_on": f"development part ({len(dev.reading)} hand-written comments) and "
+                      f"{len(extra.reading)} template-generated ones",
         "centroids": [[round(float(v), 6) for v in row] for row in centroids],
         "intercept": [round(float(v), 6) for v in intercept],
         "coef": [[round(float(v), 6) for v in row] for row in coef],
+        "vocabulary": terms,
+        "idf": [round(float(v), 5) for v in idf],
+        "lexical_intercept": [round(float(v), 5) for v in lexical_intercept],
+        "lexical_coef": [[round(float(v), 4) for v in row] for row in lexical_coef],
     })
-    print(f"C={strength} threshold={threshold} cross-validated score {best:.3f}; wrote {MODEL_FILE.name} ({args.version})")
+    print(f"C={strength} word-model share={share} threshold={threshold} cross-validated score {best:.3f}; "
+          f"wrote {MODEL_FILE.name} ({args.version})")
 
 
 if __name__ == "__main__":

@@ -131,7 +131,19 @@ def test_the_stored_model_names_its_version_and_the_taxonomy_it_was_trained_for(
     model = theme_model()
     width = 384 + 2 * len(TAXONOMY)
     assert model.coef.shape == (len(TAXONOMY), width) and model.centroids.shape == (len(TAXONOMY), 384)
-    assert MODEL_FILE.stat().st_size < 200_000
+    assert model.lexical_coef.shape == (len(TAXONOMY), len(model.vocabulary)) == (len(TAXONOMY), len(model.idf))
+    assert 0 <= model.lexical_share < 1
+    assert MODEL_FILE.stat().st_size < 500_000  # read once per process; the word weights are most of it
+
+
+def test_the_word_model_reads_words_and_adjacent_pairs_and_ignores_unknown_ones():
+    from nlp.lexical import term_weights, terms, vocabulary
+
+    assert terms("Eye-rolling in my 1:1s") == ["eye", "rolling", "in", "my", "1s", "eye rolling", "rolling in", "in my", "my 1s"]
+    known, idf = vocabulary(["eye rolling again", "more eye rolling", "pay"], min_documents=2)
+    assert known == ["eye", "eye rolling", "rolling"] and idf[0] == idf[1] == idf[2]
+    weights = term_weights(["eye rolling and eye rolling", "nothing known here", ""], known, idf)
+    assert weights[0] == pytest.approx([3 ** -0.5] * 3) and not weights[1].any() and not weights[2].any()
 
 
 def test_taxonomy_covers_the_themes_the_issue_names():
