@@ -1,5 +1,8 @@
 """Airflow settings that keep a landed pulse's wait to its results short (issue 18: within 10 s on
-two cores), for every Airflow this project starts with the LocalExecutor.
+two cores) under the LocalExecutor. `pipelines/airflow_cluster.py` starts its LocalExecutor
+clusters with them; a LocalExecutor deployment sets the same two variables. The docker-compose
+recipe runs the CeleryExecutor, whose workers are not forked from the scheduler, so it leaves
+them out.
 
 A pulse's task process spends most of its time importing pandas, SQLAlchemy, SciPy and Great
 Expectations, not working (docs/performance.md, "Pulse latency"). The scheduler's LocalExecutor
