@@ -17,6 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
+from pipelines.airflow_settings import LOCAL_EXECUTOR_PREWARM
 from pipelines.config import PROJECT_ROOT, Settings
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
@@ -91,6 +92,8 @@ class AirflowCluster:
             "CULTURE_LANDING_DIR": str(settings.landing_dir), "CULTURE_WATCH_POLL_SECONDS": str(poll_seconds),
             "HF_HUB_OFFLINE": "1",
         }
+        if not broker_url:
+            self.environment.update(LOCAL_EXECUTOR_PREWARM)
         if broker_url:
             self.environment.update(CELERY_DEPLOYMENT)
             self.environment.update({

@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_GROUP_SIZE_FLOOR = 10
+WATCH_POLL_SECONDS_DEFAULT = 1.0
 
 
 class ConfigError(ValueError):
@@ -19,8 +20,10 @@ class Settings:
     landing_dir: Path
     warehouse_url: str
     min_group_size: int
-    # How often the landing-directory watchers look for new files (event-driven DAGs).
-    watch_poll_seconds: float = 10.0
+    # How often the landing-directory watchers look for new files (event-driven DAGs). A file is
+    # announced at the second look that finds it unchanged, so this is up to two seconds of a
+    # pulse's 10-second budget; a look is a directory listing, cheap at any count of files.
+    watch_poll_seconds: float = WATCH_POLL_SECONDS_DEFAULT
 
     @property
     def quarantine_dir(self) -> Path:
@@ -57,7 +60,7 @@ def _min_group_size(raw: str | None) -> int:
 
 def _poll_seconds(raw: str | None) -> float:
     if raw is None or raw.strip() == "":
-        return 10.0
+        return WATCH_POLL_SECONDS_DEFAULT
     try:
         value = float(raw)
     except ValueError:
