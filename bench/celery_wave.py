@@ -6,9 +6,11 @@
 For each worker count: a fresh warehouse schema and Airflow metadata database, real api-server,
 scheduler, dag-processor, triggerer and N Celery workers (Redis broker: the one on 6379, else a
 redis-server of our own), the wave's files landed, one people_survey run triggered through the
-REST API. Prints the wall time from the trigger to the run's success and each worker's peak
-resident memory (the worker and every process under it, sampled each second). No figure is
-asserted here; see docs/performance.md. Every process is stopped at the end.
+REST API. Prints the wall time from the trigger to the run's success, each worker's peak
+resident memory (the worker and every process under it, sampled each second), and per task the
+number of instances, the time they ran (summed and longest) and how many each worker ran: what
+spreads over workers and what stays serial, measured. No figure is asserted here; see
+docs/performance.md. Every process is stopped at the end.
 """
 from __future__ import annotations
 
@@ -45,7 +47,8 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_wave(postgres: str, organisations: int, respondents: int, workers: int, timeout: float) -> tuple[float, dict[str, int]]:
+def run_wave(postgres: str, organisations: int, respondents: int, workers: int,
+             timeout: float) -> tuple[float, dict[str, int], list[dict]]:
     import sqlalchemy as sa
 
     from pipelines import flow
@@ -93,7 +96,7 @@ def run_wave(postgres: str, organisations: int, respondents: int, workers: int, 
         elapsed = time.monotonic() - started
         if state != "success":
             raise SystemExit(f"the run ended {state}\n{cluster.logs()}")
-        return elapsed, peaks
+        return elapsed, peaks, _task_instances(api, run_id)
     finally:
         sampling.set()
         cluster.stop()
@@ -106,6 +109,36 @@ def run_wave(postgres: str, organisations: int, respondents: int, workers: int, 
             connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{metadata}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _task_instances(api, run_id: str) -> list[dict]:
+    instances, offset = [], 0
+    while True:
+        page = api.get(f"/api/v2/dags/people_survey/dagRuns/{run_id}/taskInstances",
+                       params={"limit": 100, "offset": offset}).json()["task_instances"]
+        instances += page
+        offset += len(page)
+        if len(page) < 100:
+            return instances
+
+
+def task_summary(instances: list[dict]) -> list[str]:
+    """One line per task: instances, seconds summed and longest, instances per worker."""
+    from datetime import datetime
+
+    by_task: dict[str, list[dict]] = {}
+    for instance in instances:
+        by_task.setdefault(instance["task_id"], []).append(instance)
+    lines = []
+    for task, group in by_task.items():
+        seconds = [(datetime.fromisoformat(i["end_date"]) - datetime.fromisoformat(i["start_date"])).total_seconds()
+                   for i in group if i["start_date"] and i["end_date"]]
+        hosts: dict[str, int] = {}
+        for instance in group:
+            hosts[instance["hostname"] or "-"] = hosts.get(instance["hostname"] or "-", 0) + 1
+        lines.append(f"    {task:<22}{len(group):>5} instances {sum(seconds):>9.1f} s summed {max(seconds, default=0):>7.1f} s longest  "
+                     + ", ".join(f"{host} {count}" for host, count in sorted(hosts.items())))
+    return lines
 
 
 def _finished(api, run_id: str):
@@ -132,9 +165,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'workers':>8}{'organisations':>15}{'respondents':>13}{'wall s':>9}  peak MB per worker")
     for workers in args.workers:
-        elapsed, peaks = run_wave(args.postgres, args.organisations, args.respondents, workers, args.timeout)
+        elapsed, peaks, instances = run_wave(args.postgres, args.organisations, args.respondents, workers, args.timeout)
         memory = ", ".join(f"{name} {rss / 2**20:,.0f}" for name, rss in sorted(peaks.items()))
         print(f"{workers:>8}{args.organisations:>15}{args.respondents:>13,}{elapsed:>9.1f}  {memory}", flush=True)
+        print("\n".join(task_summary(instances)), flush=True)
 
 
 if __name__ == "__main__":

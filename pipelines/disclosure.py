@@ -92,12 +92,16 @@ def find_leaks(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int,
 def _linked_tables(frame: pd.DataFrame, families: pd.DataFrame, k: int, adding_keys: frozenset[str],
                    value_range: float, hidden: np.ndarray | None = None):
     keys = frame["key"] if "key" in frame else frame["measure"]
-    extra = frame["primary"].fillna(False).astype(bool) if "primary" in frame else pd.Series(False, index=frame.index)
+    extra = frame["primary"].fillna(False).to_numpy(dtype=bool) if "primary" in frame else np.zeros(len(frame), dtype=bool)
+    # Plain arrays sliced per table: a data frame's indexing costs more than a small table's work.
+    group_ids, measures = frame["group_id"].to_numpy(), frame["measure"].to_numpy()
+    respondents = frame["respondents"].to_numpy(dtype=float)
+    values = frame["value"].to_numpy(dtype=float) if "value" in frame and frame["value"].notna().any() else None
     family_index = _FamilyIndex.of(families)
-    for key, rows in frame.groupby(keys, sort=False).groups.items():
-        rows = np.asarray(rows)
-        yield rows, LinkedTable(frame.loc[rows], extra.loc[rows].to_numpy(), family_index, k, adding=key in adding_keys,
-                                value_range=value_range, hidden_rows=None if hidden is None else hidden[rows])
+    for key, rows in frame.groupby(keys, sort=False).indices.items():
+        yield rows, LinkedTable(group_ids[rows], measures[rows], respondents[rows], None if values is None else values[rows],
+                                extra[rows], family_index, k, adding=key in adding_keys, value_range=value_range,
+                                hidden_rows=None if hidden is None else hidden[rows])
 
 
 @dataclass(frozen=True)
@@ -146,19 +150,21 @@ class _FamilyIndex:
 class LinkedTable:
     """One key's cells (one per group, one column per split measure) and the families linking them."""
 
-    def __init__(self, rows: pd.DataFrame, extra_primary: np.ndarray, families: "_FamilyIndex", k: int, *,
+    def __init__(self, group_ids: np.ndarray, measures: np.ndarray, respondents: np.ndarray, values: np.ndarray | None,
+                 extra_primary: np.ndarray, families: "_FamilyIndex", k: int, *,
                  adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
+        """One row per (group, measure) cell: `values` None where only exact fixing is checked."""
         self.k, self.adding, self.value_range = k, adding, value_range
-        group_index, groups = pd.factorize(rows["group_id"])  # codes in order of first appearance
-        split_index, splits = pd.factorize(rows["measure"])
+        group_index, groups = pd.factorize(group_ids)  # codes in order of first appearance
+        split_index, splits = pd.factorize(measures)
         self.groups, self.splits = list(groups), list(splits)
         n = np.zeros(len(self.groups))
-        np.maximum.at(n, group_index, rows["respondents"].to_numpy(dtype=float))
-        self.has_values = "value" in rows and rows["value"].notna().any()
-        values = np.full((len(self.groups), len(self.splits)), np.nan)
+        np.maximum.at(n, group_index, respondents)
+        self.has_values = values is not None and not np.isnan(values).all()
+        grid = np.full((len(self.groups), len(self.splits)), np.nan)
         if self.has_values:
-            values[group_index, split_index] = rows["value"].to_numpy(dtype=float)
-        numerators = np.nan_to_num(values) * n[:, None]
+            grid[group_index, split_index] = values
+        numerators = np.nan_to_num(grid) * n[:, None]
         primary = np.zeros(len(self.groups), dtype=bool)
         np.logical_or.at(primary, group_index, extra_primary)
         primary |= n < k

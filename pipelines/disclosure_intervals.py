@@ -11,8 +11,12 @@ Two questions are answered for each hidden cell:
   equations), and
 - how wide is the interval of values it can take within the bounds (a linear programme).
 A cheap sufficient test runs first: from the true values, move along the minimum-norm direction
-of the null space that changes the cell, as far as the bounds allow. Only cells that this does
-not already prove protected are given to the LP solver (HiGHS).
+of the null space that changes the cell, as far as the bounds allow. A cheap necessary test runs
+next: bounds propagated through the equations one at a time (each cell's range given its
+neighbours' ranges, repeated) contain every value the cell can take, so a cell they already hold
+narrower than required leaks without a programme, and a programme is not run in a direction in
+which the cell has already been seen at that outer bound. Only what neither test settles is given
+to the LP solver (HiGHS).
 """
 from __future__ import annotations
 
@@ -25,6 +29,9 @@ import numpy as np
 import highspy
 
 FIXED_TOLERANCE = 1e-9
+# Rounds of bound propagation: each carries a bound one equation further; the chains that decide
+# a leak are a unit tree's depth long, and a bound that is not tight enough only costs a programme.
+PROPAGATION_ROUNDS = 8
 
 
 @dataclass
@@ -91,6 +98,17 @@ class Component:
         """Whether the cell's numerator interval is at least `needed` wide (linear programming)."""
         return self._solver.reaches(position, split, needed)
 
+    def outer_bounds(self, split: int) -> tuple[np.ndarray, np.ndarray]:
+        """(low, high) per cell containing every value its numerator can take in `split`: the
+        bounds propagated through each equation in turn (a relaxation of the linear programme)."""
+        if split not in self._outer:
+            self._outer[split] = _propagate(self.equations, self.constants[:, split], self.upper)
+        return self._outer[split]
+
+    @cached_property
+    def _outer(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
     def exact_width(self, position: int, split: int) -> float:
         """The exact width of the cell's numerator interval (its minimum and maximum)."""
         return self._solver.width(position, split)
@@ -121,11 +139,19 @@ class _IntervalSolver:
     def reaches(self, position: int, split: int, needed: float) -> bool:
         if self._seen(position, split) >= needed:
             return True
+        low, high = (bound[position] for bound in self.component.outer_bounds(split))
+        if high - low < needed - _BOUND_SLACK:
+            return False  # even the relaxation holds it narrower: no programme can widen it
         x = self.component.numerators[position, split]
         senses = [highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize]
         if x >= self.component.upper[position] - 1e-9:
-            senses.reverse()  # at the top already: only going down can widen it
+            senses.reverse()  # at the top already: going down widens it most
+        row = self.rows[position]
         for sense in senses:
+            if sense == highspy.ObjSense.kMaximize and self.seen_high[row, split] >= high - _BOUND_SLACK:
+                continue  # already seen at the highest value it could take
+            if sense == highspy.ObjSense.kMinimize and self.seen_low[row, split] <= low + _BOUND_SLACK:
+                continue
             if not self._solve(position, split, sense):
                 return False
             if self._seen(position, split) >= needed:
@@ -191,6 +217,38 @@ class _IntervalSolver:
         model.addRows(len(rhs), rhs, rhs, len(order), starts.astype(np.int32), cols[order].astype(np.int32),
                       values[order].astype(float))
         return model
+
+
+# Bounds within this of each other count as met: rounding in the propagation must not turn a
+# protected cell into a leak, nor skip a programme that could still widen an interval.
+_BOUND_SLACK = 1e-6
+
+
+def _propagate(equations: np.ndarray, constants: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outer bounds of each cell within 0..upper under `equations @ x = constants`: each equation
+    bounds each of its cells by the ranges of its other cells; repeated while bounds tighten."""
+    rows, cols = np.nonzero(equations)
+    coefficients = equations[rows, cols]
+    low, high = np.zeros(len(upper)), upper.astype(float).copy()
+    for _ in range(PROPAGATION_ROUNDS):
+        term_low = np.minimum(coefficients * low[cols], coefficients * high[cols])
+        term_high = np.maximum(coefficients * low[cols], coefficients * high[cols])
+        row_low = np.bincount(rows, term_low, minlength=len(constants))
+        row_high = np.bincount(rows, term_high, minlength=len(constants))
+        # coefficient * x = constant - (the row's other terms), whose range is the row's less this term's
+        rest_low, rest_high = row_low[rows] - term_low, row_high[rows] - term_high
+        first = (constants[rows] - rest_high) / coefficients
+        second = (constants[rows] - rest_low) / coefficients
+        new_low, new_high = low.copy(), high.copy()
+        np.maximum.at(new_low, cols, np.minimum(first, second))
+        np.minimum.at(new_high, cols, np.maximum(first, second))
+        new_high = np.maximum(new_high, new_low)  # rounding must not leave an empty range
+        # Bounds only ever tighten: stop once no bound moved.
+        settled = max((new_low - low).max(), (high - new_high).max()) <= _BOUND_SLACK
+        low, high = new_low, new_high
+        if settled:
+            break
+    return low, high
 
 
 _banner_shown = False
