@@ -261,7 +261,7 @@ class LinkedTable:
             leaking.append((int(parents[family]), family, SMALL_COMBINATION, None))
         for component in self.components():
             leaking.extend((int(c), None, FIXED, None) for c in self._fixed_cells(component))
-            signature = tuple(component.cells)
+            signature = component.cells.tobytes()
             if signature not in self._narrow_cache:  # unchanged since an earlier round: same answer
                 self._narrow_cache[signature] = self._narrow_cells(component)
             leaking.extend(self._narrow_cache[signature])
@@ -270,7 +270,7 @@ class LinkedTable:
     def _fixed_cells(self, component: Component) -> np.ndarray:
         """Hidden group cells fixed exactly (a hidden cell must protect something, and a fixed one
         cannot), and small remainders fixed exactly; cells of nobody aside."""
-        signature = tuple(component.cells)
+        signature = component.cells.tobytes()
         if signature not in self._fixed_cache:
             cells = component.cells
             # A cell of nobody (no leavers in a team this quarter) has nothing to disclose.
@@ -359,17 +359,23 @@ class LinkedTable:
         component_labels = cell_labels_sorted[cell_starts]  # a hidden cell in no family has no terms
         term_starts = np.searchsorted(term_label, component_labels, side="left")
         term_ends = np.searchsorted(term_label, component_labels, side="right")
-        previous = {tuple(c.cells): c for c in self._components_of[1]}
+        # Each component's equations numbered from 0 in one pass: terms are sorted by component,
+        # then equation, so a new number starts wherever either changes.
+        starts_equation = np.r_[True, (np.diff(term_rows) != 0) | (np.diff(term_label) != 0)]
+        equation_number = np.cumsum(starts_equation) - 1
+        previous = {c.cells.tobytes(): c for c in self._components_of[1]}
         result = []
         for cell_start, cell_end, term_start, term_end in zip(cell_starts, cell_ends, term_starts, term_ends):
             cells = cells_sorted[cell_start:cell_end]  # ascending: the sort by component was stable
-            reused = previous.get(tuple(cells))
+            reused = previous.get(cells.tobytes())
             if reused is not None:  # same hidden cells, hence the same equations and constants
                 result.append(reused)
                 continue
-            equations, local_equation = np.unique(term_rows[term_start:term_end], return_inverse=True)
+            terms = slice(term_start, term_end)
+            equations = term_rows[terms][starts_equation[terms]]
+            local_equation = equation_number[terms] - (equation_number[term_start] if term_end > term_start else 0)
             matrix = np.zeros((len(equations), len(cells)))
-            np.add.at(matrix, (local_equation, local_cell[term_cols[term_start:term_end]]), term_values[term_start:term_end])
+            np.add.at(matrix, (local_equation, local_cell[term_cols[terms]]), term_values[terms])
             result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
                                     self.numerators[cells], self.adding, seen=self._seen))
         return result

@@ -56,6 +56,10 @@ class Component:
     def fixed(self) -> np.ndarray:
         """Cells whose value follows exactly from the equations, whatever the bounds: their unit
         vector lies in the row space."""
+        return self._fixed
+
+    @cached_property
+    def _fixed(self) -> np.ndarray:
         return (self.row_space ** 2).sum(axis=0) > 1.0 - FIXED_TOLERANCE
 
     def interval_widths(self, positions: np.ndarray) -> np.ndarray:
