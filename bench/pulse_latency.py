@@ -37,7 +37,7 @@ def pulse_ids(count: int) -> list[str]:
 
 
 def write_pulse(directory: Path, pulse_id: str, respondents: int) -> Path:
-    from pipelines.sample_followups import pulse_frame
+    from pipelines.samples.followups import pulse_frame
 
     path = directory / f"pulse_{pulse_id}.csv"
     pulse_frame(pulse_id, respondents, seed=int(pulse_id.replace("-", "")), drift=0.0).to_csv(path, index=False)
@@ -47,9 +47,9 @@ def write_pulse(directory: Path, pulse_id: str, respondents: int) -> Path:
 def fresh_warehouse(postgres: str, root: Path):
     import sqlalchemy as sa
 
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from pipelines.config import Settings
-    from pipelines.sample_data import write_sample_organisation
+    from pipelines.samples.organisation import write_sample_organisation
 
     schema = f"culture_bench_{uuid.uuid4().hex[:10]}"
     with sa.create_engine(postgres).begin() as connection:
@@ -72,7 +72,7 @@ def main() -> None:
 
     import sqlalchemy as sa
 
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     print(f"{'earlier pulses':>15}{'pipeline s':>12}{'landing -> queryable s':>24}")
     for history in args.history:
@@ -101,7 +101,7 @@ def main() -> None:
 def measure_event_driven(postgres: str, root: Path, settings, pulse_file: Path, pulse_id: str) -> float:
     import sqlalchemy as sa
 
-    from pipelines.airflow_cluster import AirflowCluster, land_atomically
+    from tests.cluster import AirflowCluster, land_atomically
     from warehouse.db import get_engine
 
     name = f"culture_bench_airflow_{uuid.uuid4().hex[:8]}"

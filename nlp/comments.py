@@ -18,7 +18,8 @@ from nlp.sensitive import flag_reasons
 from nlp.taxonomy import TAXONOMY, OTHER
 from nlp.themes import ThemeAssignment, assign, model_version, theme_text
 from nlp.topics import discover_topics
-from pipelines import disclosure, group_families
+from pipelines.disclosure import suppression as disclosure
+from pipelines.measures import group_families
 from warehouse.db import table
 from warehouse.load_log import lock_source
 from warehouse.org_tree import ancestor_paths, units_in_force
@@ -177,7 +178,7 @@ def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
 
 
 def _families(cells: pd.DataFrame) -> pd.DataFrame:
-    """The groups' families (pipelines.group_families), per source and wave: the questions form a
+    """The groups' families (pipelines.measures.group_families), per source and wave: the questions form a
     breakdown of "all questions", and each directorate's answers to a question sit inside the
     organisation's."""
     groups = cells.drop_duplicates("group_id").assign(

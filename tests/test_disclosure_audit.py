@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import survey_results
+from pipelines.publish import survey_results
 from tests.helpers import ingest_landing, query, run_cli
 from warehouse.db import get_engine
 

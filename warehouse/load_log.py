@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines.faults import PipelineFault
+from pipelines.shared.faults import PipelineFault
 from warehouse.db import table
 
 # A file whose checksum reached one of these outcomes has been taken in already.

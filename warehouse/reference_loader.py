@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from pipelines import contract, measure_catalogue, reference
+from pipelines.shared import contract, reference
+from pipelines.measures import measure_catalogue
 from warehouse.db import table
 from warehouse.load_log import lock_source
 

@@ -1,0 +1,148 @@
+"""Turns a staged pulse wave into weighted, protected results; publishing adds the change since
+the previous pulse. Work per pulse reads only this pulse, the workforce snapshot in force and, at
+publishing, the previous pulse's figures: it does not grow with the number of earlier pulses.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pipelines.measures import measure_catalogue, significance
+from pipelines.publish.improvement_tracker import refresh_tracker
+from pipelines.measures.pulse_weighting import margin_of_error, weight_to_population
+from pipelines.ingest.sources.pulse import fieldwork_start
+from pipelines.measures.survey_measures import reporting_groups
+from pipelines.disclosure.survey_cells import suppress_survey_cells
+from pipelines.publish.survey_results import benchmarks_for_year
+from pipelines.publish.wave_facts import FactTable
+from warehouse import load_log, waves
+from warehouse.db import table
+from warehouse.org_tree import ancestor_paths, units_in_force
+
+FACT_COLUMNS = (
+    "wave_id", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label", "measure",
+    "value_weighted", "value_unweighted", "respondents", "effective_n", "moe_95", "benchmark", "benchmark_year", "diff_pp",
+    "benchmark_significant", "previous_value", "change_pp", "change_significant", "weighting", "suppressed",
+)
+# Changes in the weighted value, tested with effective sample sizes.
+PULSE_FACTS = FactTable("fact_pulse_measure", FACT_COLUMNS, value="value_weighted", size="effective_n")
+
+
+def shifts() -> dict[str, list[str]]:
+    """Each cultural shift's items, from the measure catalogue."""
+    items: dict[str, list[str]] = {}
+    for measure in measure_catalogue.measures_of(measure_catalogue.PULSE):
+        if measure.kind == "pulse_item":
+            items.setdefault(measure.theme, []).append(measure.name)
+    return items
+
+
+def measure_matrices(responses: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Measure names and (respondents × measures) answered (0/1) and positive (0/1 or a share) matrices."""
+    catalogue = measure_catalogue.by_name()
+    names, answered, positive = [], [], []
+
+    def answers(column: str) -> np.ndarray:
+        return pd.to_numeric(responses[column], errors="coerce").to_numpy(float) if column in responses else np.full(len(responses), np.nan)
+
+    for shift, items in shifts().items():
+        item_answers = np.column_stack([answers(catalogue[item].column) for item in items])
+        item_positive = np.column_stack([np.isin(item_answers[:, i], list(catalogue[item].counted))
+                                         for i, item in enumerate(items)]).astype(float)
+        item_answered = ~np.isnan(item_answers)
+        for index, item in enumerate(items):
+            names.append(item)
+            answered.append(item_answered[:, index])
+            positive.append(item_positive[:, index])
+        count = item_answered.sum(axis=1)
+        names.append(f"SHIFT:{shift}")
+        answered.append(count > 0)
+        positive.append(np.divide((item_positive * item_answered).sum(axis=1), count, out=np.zeros(len(count)), where=count > 0))
+    # Annual-survey items the pulse repeats (B33, B57, E03_yes, W10), counted as in the annual survey.
+    for measure in measure_catalogue.measures_of(measure_catalogue.PULSE):
+        if measure.kind in ("pulse_item", "cultural_shift"):
+            continue
+        values = answers(measure.column)
+        names.append(measure.name)
+        positive.append(np.isin(values, list(measure.counted)).astype(float))
+        answered.append(~np.isnan(values))
+    return names, np.column_stack(answered).astype(float), np.column_stack(positive)
+
+
+def _population(connection: Connection, on_date, paths: dict[str, list[str]]) -> pd.DataFrame:
+    """Headcount by directorate and grade from the workforce snapshot in force on `on_date`."""
+    workforce = table(connection.engine, "fact_workforce")
+    snapshot = connection.execute(sa.select(sa.func.max(workforce.c.snapshot_date))
+                                  .where(workforce.c.snapshot_date <= on_date)).scalar()
+    if snapshot is None:
+        return pd.DataFrame(columns=["directorate", "grade", "headcount"])
+    rows = pd.read_sql(sa.select(workforce.c.unit_code, workforce.c.grade, workforce.c.headcount)
+                       .where(workforce.c.snapshot_date == snapshot), connection)
+    rows["directorate"] = rows["unit_code"].map(lambda unit: _directorate(paths, unit))
+    return rows.groupby(["directorate", "grade"], as_index=False)["headcount"].sum()
+
+
+def _directorate(paths: dict[str, list[str]], unit: str) -> str:
+    path = paths.get(unit, [unit])
+    return path[1] if len(path) > 1 else path[0]
+
+
+def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
+    """Compute and store a staged pulse's weighted results (replacing any earlier attempt). Returns rows."""
+    with engine.begin() as connection:
+        load_log.lock_source(connection, "pulse")
+        wave = waves.wave_row(connection, wave_id)
+        if wave.status != "staged":
+            return 0
+        pulse_responses = table(engine, "raw_pulse_response")
+        responses = pd.read_sql(sa.select(pulse_responses).where(pulse_responses.c.wave_id == wave_id), connection)
+        start = fieldwork_start(wave.wave)
+        units = units_in_force(connection, start)
+        paths = ancestor_paths(units)
+        sample = pd.DataFrame({"directorate": responses["unit_code"].map(lambda unit: _directorate(paths, unit)),
+                               "grade": responses["grade"]})
+        weighting = weight_to_population(sample, _population(connection, start, paths))
+
+        groups, membership, families = reporting_groups(responses[["unit_code", "grade", "sex"]], units)
+        names, answered, positive = measure_matrices(responses)
+        weights = weighting.weights[:, None]
+        respondents = np.asarray(membership @ answered)
+        weight_sum = np.asarray(membership @ (answered * weights))
+        weight_squares = np.asarray(membership @ (answered * weights ** 2))
+        weighted_positive = np.asarray(membership @ (answered * weights * positive))
+        positive_count = np.asarray(membership @ (answered * positive))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frames = {
+                "value_weighted": 100 * weighted_positive / weight_sum,
+                "value_unweighted": 100 * positive_count / respondents,
+                "effective_n": weight_sum ** 2 / weight_squares,
+                "respondents": respondents,
+            }
+        cells = pd.concat({key: pd.DataFrame(matrix, columns=names).rename_axis("group_id").reset_index()
+                          .melt(id_vars="group_id", var_name="measure", value_name=key).set_index(["group_id", "measure"])[key]
+                           for key, matrix in frames.items()}, axis=1).reset_index()
+        cells = cells[cells["respondents"] > 0].merge(groups, on="group_id")
+        cells["respondents"] = cells["respondents"].astype(int)
+        cells["moe_95"] = margin_of_error(cells["value_weighted"], cells["effective_n"])
+        # The unweighted shares obey exact linear relations between groups: protect against those.
+        cells["suppressed"] = suppress_survey_cells(cells, families, min_group_size, value="value_unweighted")
+        year = int(wave.wave[:4])
+        cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark", "benchmark_year"]], on="measure", how="left")
+        cells["diff_pp"] = cells["value_weighted"] - cells["benchmark"]
+        cells["benchmark_significant"] = significance.differs_from_benchmark(
+            cells["value_weighted"], cells["effective_n"], cells["benchmark"])
+        cells["benchmark_significant"] = cells["benchmark_significant"].where(cells["benchmark"].notna(), None)
+        cells = cells.assign(wave_id=wave_id, weighting=weighting.method, previous_value=None, change_pp=None,
+                             change_significant=None)
+        PULSE_FACTS.replace(connection, wave_id, cells)
+        return len(cells)
+
+
+def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
+    """Make a computed pulse current, then refresh its change and the next pulse's change, and the
+    areas-for-improvement tracker (what the latest pulse suggests before the next annual wave)."""
+    replaced = PULSE_FACTS.publish(engine, wave_id, "pulse", min_group_size)
+    refresh_tracker(engine)
+    return replaced
