@@ -34,7 +34,7 @@ def sample_warehouse(work: Path, respondents: int, url: str | None = None):
     survey wave is left in the landing directory. Returns the Settings."""
     from pipelines.orchestration import flow
     from pipelines.config import Settings
-    from pipelines.samples.organisation import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     write_sample_organisation(work / "landing", respondents=respondents, years=(2024,))
     settings = Settings(work / "var", work / "landing", url or f"sqlite:///{work / 'warehouse.db'}", 10)

@@ -49,7 +49,7 @@ def fresh_warehouse(postgres: str, root: Path):
 
     from pipelines.orchestration import flow
     from pipelines.config import Settings
-    from pipelines.samples.organisation import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     schema = f"culture_bench_{uuid.uuid4().hex[:10]}"
     with sa.create_engine(postgres).begin() as connection:

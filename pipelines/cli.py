@@ -198,7 +198,7 @@ def cmd_sample_data(args) -> int:
         written = write_civil_service_wave(args.directory, respondents=args.respondents, organisations=args.organisations,
                                            seed=args.seed, year=max(args.years))
     else:
-        from pipelines.samples.organisation import write_sample_organisation
+        from pipelines.samples.deliveries import write_sample_organisation
 
         written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed,
                                             years=tuple(args.years), pulses=args.pulses)
@@ -274,7 +274,7 @@ def cmd_demo(args) -> int:
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     from pipelines.orchestration import airflow_local, flow
-    from pipelines.samples.organisation import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     settings = load_settings()
     started = time.monotonic()

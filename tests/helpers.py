@@ -84,7 +84,7 @@ def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with
                            pulses: int = 2) -> None:
     """A warehouse holding every source of the synthetic organisation, loaded through the real flow."""
     from pipelines.orchestration import flow
-    from pipelines.samples.organisation import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     write_sample_organisation(landing, respondents=respondents, seed=7, years=(2023, 2024), pulses=pulses)
     flow.initialise_warehouse(settings)

@@ -131,7 +131,7 @@ def test_a_theme_is_hidden_wherever_one_of_its_questions_is():
 def test_a_calibrated_organisation_leaks_no_small_cell_to_the_independent_attacker(tmp_path):
     """The NCA-shaped sample, every linked table with a hidden small cell, attacked by the test's
     own solver: no hidden cell of 1-9 respondents is fixed or narrower than one respondent."""
-    from pipelines.samples.organisation import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
     from pipelines.disclosure.survey_cells import adding_keys, suppression_key
     from pipelines.measures.survey_measures import compute_measures
 

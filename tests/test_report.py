@@ -18,7 +18,7 @@ from nlp.comments import process_comments
 from pipelines.orchestration import flow
 from pipelines.config import Settings
 from pipelines.report.build import INDEX_NAME, build_report
-from pipelines.samples.organisation import write_sample_organisation
+from pipelines.samples.deliveries import write_sample_organisation
 from warehouse.db import get_engine
 
 # Planted in every suppressed cell behind the views. Out of every real figure's range (shares are

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipelines.samples import comments as sample_comments
-from pipelines.samples.organisation import write_sample_organisation
+from pipelines.samples.deliveries import write_sample_organisation
 from pipelines.samples.followups import _leaving_reason_shares, exit_frame
 
 SITUATIONS = {situation: theme for theme, (situations, _) in sample_comments.PHRASES.items() for situation in situations}

@@ -60,8 +60,8 @@ def code_rows() -> list[dict]:
         for r in reference.read_reference_csv("stay_factors.csv")
     ]
     rows += [
-        {"list_name": "pulse_item", "code": r["code"], "label": r["label"], "attribute": r["cultural_shift"]}
-        for r in reference.read_reference_csv("pulse_items.csv")
+        {"list_name": "pulse_item", "code": item.code, "label": item.label, "attribute": item.cultural_shift}
+        for item in reference.pulse_items()
     ]
     # The stay-interview splits, so that every view's group_value has a readable label.
     rows += [

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from pipelines.measures import group_families
 from pipelines.disclosure.survey_cells import audit_survey_cells
+from pipelines.shared.periods import wave_tree_date
 from warehouse import waves
 from warehouse.db import table
 from warehouse.org_tree import units_in_force
@@ -68,7 +69,7 @@ def audit_wave(connection: Connection, wave_id: int, min_group_size: int) -> pd.
     groups = cells[GROUP].drop_duplicates().reset_index(drop=True)
     groups["group_id"] = range(len(groups))
     cells = cells.merge(groups, on=GROUP)
-    units = units_in_force(connection, _org_chart_date(wave))
+    units = units_in_force(connection, wave_tree_date(wave))
     families = group_families.families(groups, *group_families.links_of(units))
     findings = audit_survey_cells(cells, families, min_group_size, hidden)
     findings = findings.merge(groups, on="group_id").drop(columns="group_id")
@@ -85,13 +86,6 @@ def audit_wave(connection: Connection, wave_id: int, min_group_size: int) -> pd.
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """NULL group columns (the organisation, the 'all' breakdown) as '' so that they join."""
     return frame.assign(**{c: frame[c].fillna("").astype(str) for c in ("unit_code", "group_value")})
-
-
-def _org_chart_date(wave):
-    from pipelines.ingest.sources.people_survey import org_tree_date
-    from pipelines.ingest.sources.pulse import fieldwork_start
-
-    return org_tree_date(wave.survey_year) if wave.source == "people_survey" else fieldwork_start(wave.wave)
 
 
 def audit_current_waves(connection: Connection, min_group_size: int, wave: str | None = None,

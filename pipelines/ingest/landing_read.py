@@ -18,6 +18,14 @@ def is_landed_name(path: Path) -> bool:
     return path.suffix.lower() in LANDED_SUFFIXES and not path.name.startswith(".")
 
 
+def landed_entries(folder: Path) -> list[Path]:
+    """The landing directory's entries with a landed name, links and devices included: judged by the
+    entry itself, never followed, so that validation rejects and quarantines them."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if is_landed_name(p) and (p.is_symlink() or not p.is_dir()))
+
+
 @dataclass
 class LandedFrame:
     frame: pd.DataFrame

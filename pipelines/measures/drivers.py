@@ -15,7 +15,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from pipelines.shared import reference
-from warehouse.org_tree import ancestor_paths
+from warehouse.org_tree import ancestor_paths, directorate_of
 
 # A bootstrap over fewer respondents gives intervals too wide to rank nine themes by; and an
 # importance computed on a small unit would be a figure about a handful of people.
@@ -164,8 +164,8 @@ def outcome_scores(responses: pd.DataFrame, outcome: Outcome) -> np.ndarray:
 
 def analysed_units(responses: pd.DataFrame, units: pd.DataFrame) -> list[tuple[str | None, np.ndarray]]:
     """(unit_code, respondent positions): the organisation (None) and every directorate."""
-    paths = responses["unit_code"].map(ancestor_paths(units))
-    directorate = np.array([p[1] if isinstance(p, list) and len(p) > 1 else "" for p in paths], dtype=object)
+    paths = ancestor_paths(units)
+    directorate = np.array([directorate_of(paths, unit) or "" for unit in responses["unit_code"]], dtype=object)
     found = [(None, np.arange(len(responses)))]
     for unit in sorted(set(directorate) - {""}):
         found.append((unit, np.flatnonzero(directorate == unit)))

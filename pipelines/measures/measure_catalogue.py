@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipelines.shared import contract, reference
-from pipelines.ingest.sources.pulse import REPEATED_ITEMS
 
 BETTER, WORSE, NEUTRAL = "higher_is_better", "higher_is_worse", "neutral"
 PERCENT, SCORE, YEARS, NET_SCORE = "percent", "score_0_100", "years", "net_score"
@@ -80,7 +79,7 @@ def _question_measures(question: reference.Question, sources: tuple[str, ...]) -
 
 def _survey_measures() -> list[Measure]:
     measures: list[Measure] = []
-    repeated = set(REPEATED_ITEMS)
+    repeated = set(reference.PULSE_REPEATED_QUESTIONS)
     for question in reference.question_bank():
         sources = (SURVEY, PULSE) if question.code in repeated else (SURVEY,)
         for measure in _question_measures(question, sources):
@@ -112,12 +111,12 @@ def _survey_measures() -> list[Measure]:
 def _pulse_measures() -> list[Measure]:
     measures: list[Measure] = []
     shifts: dict[str, None] = {}
-    for item in reference.read_reference_csv("pulse_items.csv"):
-        measures.append(Measure(item["code"], item["label"], "pulse_item", BETTER, PERCENT,
-                                f"pulse respondents who answered {item['code']} (weighted to the workforce)", (PULSE,),
-                                question_code=item["code"], question_text=item["label"], theme=item["cultural_shift"],
-                                column=item["code"].lower(), counted=frozenset({4, 5})))
-        shifts[item["cultural_shift"]] = None
+    for item in reference.pulse_items():
+        measures.append(Measure(item.code, item.label, "pulse_item", BETTER, PERCENT,
+                                f"pulse respondents who answered {item.code} (weighted to the workforce)", (PULSE,),
+                                question_code=item.code, question_text=item.label, theme=item.cultural_shift,
+                                column=item.code.lower(), counted=contract.POSITIVE_CODES[item.scale]))
+        shifts[item.cultural_shift] = None
     for shift in shifts:
         measures.append(Measure(f"SHIFT:{shift}", f"Cultural shift: {shift}", "cultural_shift", BETTER, PERCENT,
                                 "pulse respondents who answered either of the shift's two items; each respondent "

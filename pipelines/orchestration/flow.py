@@ -8,7 +8,7 @@ from typing import Callable
 from pipelines.config import Settings
 from pipelines.disclosure.audit import DisclosureAuditFailed
 from pipelines.shared.faults import PipelineFault, describe_fault
-from pipelines.ingest.landing_read import is_landed_name
+from pipelines.ingest.landing_read import is_landed_name, landed_entries
 from pipelines.ingest.steps import FINAL_FAILURES, FileOutcome, conclude_failed, load_file, validate_file
 from pipelines.publish.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.publish.survey_results import compute_wave_results, publish_wave
@@ -45,11 +45,10 @@ def find_landed_files(settings: Settings, source: str, names: list[str] | None =
     if not folder.is_dir():
         return []
     if names is None:
-        entries = [p for p in folder.iterdir() if is_landed_name(p)]
+        entries = landed_entries(folder)
     else:  # only a bare name is looked up: an announcement cannot point outside the folder
         entries = [folder / Path(n).name for n in dict.fromkeys(names) if is_landed_name(folder / Path(n).name)]
-        entries = [p for p in entries if p.is_symlink() or p.exists()]
-    entries = [p for p in entries if p.is_symlink() or not p.is_dir()]
+        entries = [p for p in entries if p.is_symlink() or (p.exists() and not p.is_dir())]
     return [str(p) for p in sorted(entries, key=lambda p: (p.lstat().st_mtime, p.name))]
 
 

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines.ingest.landing_csv import file_checksum
-from pipelines.ingest.landing_read import is_landed_name
+from pipelines.ingest.landing_read import landed_entries
 
 LEDGER_NAME = ".announced.json"
 
@@ -47,13 +47,6 @@ def record_announced(directory: str | Path, name: str, checksum: str) -> bool:
     return True
 
 
-def landed_csv_files(directory: Path) -> list[Path]:
-    """Entries named *.csv, *.xlsx or *.sav, links and devices included (not followed: validation rejects them)."""
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if is_landed_name(p) and (p.is_symlink() or not p.is_dir()))
-
-
 def _content_key(path: Path) -> str:
     """The file's SHA-256, or for a link or device (never read) a key of its name and time."""
     if path.is_symlink() or not path.is_file():
@@ -74,7 +67,7 @@ def claim_new_files(directory: str | Path, seen: dict[str, tuple] | None = None)
     ledger = _ledger(directory)
     announced = set(ledger.values())
     fresh = []
-    for path in landed_csv_files(directory):
+    for path in landed_entries(directory):
         stat = path.lstat()
         shape = (stat.st_size, stat.st_mtime_ns)
         if seen is not None:

@@ -21,11 +21,11 @@ from sqlalchemy.engine import Engine
 
 from pipelines.measures import drivers, significance
 from pipelines.shared import reference
-from pipelines.ingest.sources.people_survey import org_tree_date
+from pipelines.shared.periods import org_tree_date
 from warehouse import waves
 from warehouse.bulk import bulk_insert
 from warehouse.db import table
-from warehouse.org_tree import ancestor_paths, units_in_force
+from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
 FOCUS_PER_UNIT = 3
 # Below 30 a two-proportion test against the benchmark has too little power (and its normal
@@ -51,8 +51,8 @@ def _importance_source(cells: pd.DataFrame, analysed: set, units: pd.DataFrame) 
             return ""
         if unit_code in analysed:
             return unit_code
-        path = paths.get(unit_code, [])
-        return path[1] if len(path) > 1 and path[1] in analysed else ""
+        directorate = directorate_of(paths, unit_code)
+        return directorate if directorate is not None and directorate in analysed else ""
     return cells["unit_code"].map(source)
 
 

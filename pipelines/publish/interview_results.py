@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from pipelines.disclosure import suppression as disclosure
 from pipelines.measures import measure_catalogue
 from pipelines.measures.interview_groups import OrgHistory, memberships
-from pipelines.ingest.sources.interviews import leaving_reason_codes, stay_factor_codes
+from pipelines.shared.reference import leaving_reason_codes, stay_factor_codes
+from pipelines.shared.periods import quarter_labels
 from warehouse.db import table
 from warehouse.load_log import lock_source
 
@@ -31,11 +32,6 @@ VOLUNTARY_LEAVING_TYPES = (1, 4)
 PROMOTER, DETRACTOR = 9, 6  # recommend 9-10 promotes, 0-6 detracts (NPS convention)
 FACT_COLUMNS = ("topic", "period", "unit_code", "unit_level", "breakdown", "group_value", "measure", "value",
                 "respondents", "population", "survey_measure", "suppressed")
-
-
-def _quarter(dates: pd.Series) -> pd.Series:
-    dates = pd.to_datetime(dates)
-    return dates.dt.year.astype(str) + "-Q" + dates.dt.quarter.astype(str)
 
 
 def _year(dates: pd.Series) -> pd.Series:
@@ -81,7 +77,7 @@ def _labelled(cells: pd.DataFrame, members: pd.DataFrame, topic: str) -> pd.Data
 def leaving_rates(exits: pd.DataFrame, workforce: pd.DataFrame, history: OrgHistory, k: int) -> pd.DataFrame:
     if exits.empty or workforce.empty:
         return pd.DataFrame(columns=FACT_COLUMNS)
-    exits = exits.assign(period=_quarter(exits["leaving_date"]), voluntary=exits["leaving_type"].isin(VOLUNTARY_LEAVING_TYPES))
+    exits = exits.assign(period=quarter_labels(exits["leaving_date"]), voluntary=exits["leaving_type"].isin(VOLUNTARY_LEAVING_TYPES))
     leaver_members, leaver_families = memberships(exits, history, "leaving_date", ("grade",))
     counted = leaver_members.join(exits[["period", "voluntary"]], on="record").groupby(["period", "group_key"]).agg(
         leavers=("record", "size"), voluntary=("voluntary", "sum")).reset_index()

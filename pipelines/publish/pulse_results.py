@@ -12,14 +12,14 @@ from sqlalchemy.engine import Connection, Engine
 from pipelines.measures import measure_catalogue, significance
 from pipelines.publish.improvement_tracker import refresh_tracker
 from pipelines.measures.pulse_weighting import margin_of_error, weight_to_population
-from pipelines.ingest.sources.pulse import fieldwork_start
+from pipelines.shared.periods import fieldwork_start
 from pipelines.measures.survey_measures import reporting_groups
 from pipelines.disclosure.survey_cells import suppress_survey_cells
 from pipelines.publish.survey_results import benchmarks_for_year
 from pipelines.publish.wave_facts import FactTable
 from warehouse import load_log, waves
 from warehouse.db import table
-from warehouse.org_tree import ancestor_paths, units_in_force
+from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
 FACT_COLUMNS = (
     "wave_id", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label", "measure",
@@ -85,8 +85,8 @@ def _population(connection: Connection, on_date, paths: dict[str, list[str]]) ->
 
 
 def _directorate(paths: dict[str, list[str]], unit: str) -> str:
-    path = paths.get(unit, [unit])
-    return path[1] if len(path) > 1 else path[0]
+    """The weighting cell's directorate; a respondent placed at the top unit is a cell of its own."""
+    return directorate_of(paths, unit) or unit
 
 
 def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:

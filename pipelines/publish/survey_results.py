@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection, Engine
 from pipelines.measures import significance
 from pipelines.publish.focus_areas import compute_key_drivers
 from pipelines.publish.improvement_tracker import refresh_tracker
-from pipelines.ingest.sources.people_survey import org_tree_date
+from pipelines.shared.periods import org_tree_date
 from pipelines.disclosure.survey_cells import suppress_survey_cells
 from pipelines.measures.survey_measures import compute_measures
 from pipelines.publish.wave_facts import FactTable

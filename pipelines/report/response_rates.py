@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from pipelines.disclosure import suppression as disclosure
-from pipelines.ingest.sources.people_survey import org_tree_date
+from pipelines.shared.periods import org_tree_date
 from pipelines.measures.survey_measures import reporting_groups
 from warehouse.db import table
-from warehouse.org_tree import ancestor_paths, units_in_force
+from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
 BREAKDOWNS = ("grade", "sex")
 COLUMNS = ["wave", "unit_code", "unit_name", "unit_level", "breakdown", "group_value", "group_label",
@@ -35,7 +35,7 @@ def _headcounts(workforce: pd.DataFrame, groups: pd.DataFrame, paths: dict[str, 
     for row in workforce.itertuples():
         path = paths.get(row.unit_code, [row.unit_code])
         keys = [(None, "all", None)] + [(unit, "all", None) for unit in path[1:]]
-        directorate = path[1] if len(path) > 1 else None
+        directorate = directorate_of(paths, row.unit_code)
         for breakdown in BREAKDOWNS:
             value = getattr(row, breakdown)
             if value is None or pd.isna(value) or str(value) == "":

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.shared import reference
+from pipelines.shared import contract, reference
 from pipelines.samples import comments as sample_comments
 from pipelines.samples.organisation import GRADE_SHARES, calibration_targets, team_codes
 
@@ -68,9 +68,10 @@ def pulse_frame(pulse_id: str, respondents: int, seed: int, drift: float, annual
         "response_date": [(start + dt.timedelta(days=int(d))).isoformat() for d in rng.integers(0, 28, respondents)],
         "unit_code": units, "grade": grades, "sex": rng.choice([1, 2, 3], size=respondents, p=[0.44, 0.5, 0.06]),
     })
-    for item in reference.read_reference_csv("pulse_items.csv"):
+    for item in reference.pulse_items():
         score = latent + rng.normal(0, 1.2, respondents)
-        frame[item["code"]] = np.clip(np.round(3.2 + score), 1, 5).astype(int)
+        codes = sorted(contract.SCALE_CODES[item.scale])
+        frame[item.code] = np.clip(np.round(3.2 + score), codes[0], codes[-1]).astype(int)
     for code in REPEATED_ANNUAL_ITEMS:
         target = float(np.clip(annual[code] + REPEATED_ITEM_POINTS_PER_DRIFT * drift, 0, 100))
         frame[code] = _calibrated_likert(latent + rng.normal(0, 1.2, respondents), target)

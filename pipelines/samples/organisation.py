@@ -8,9 +8,6 @@ teams, grades and demographic groups differ from one another the way real units 
 """
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -318,34 +315,3 @@ def workforce_frame(survey: pd.DataFrame, snapshot_date: str, response_rate: flo
             rows.append({"snapshot_date": snapshot_date, "unit_code": team, "grade": grade, "sex": 1, "headcount": women})
             rows.append({"snapshot_date": snapshot_date, "unit_code": team, "grade": grade, "sex": 2, "headcount": count - women})
     return pd.DataFrame(rows)
-
-
-def write_sample_organisation(directory: str | Path, respondents: int = 3400, seed: int = 7,
-                              years: tuple[int, ...] = (2023, 2024), pulses: int = 0) -> list[Path]:
-    """Write a landing directory (one sub-directory per source). Returns the files written.
-
-    With `pulses`, the year after the last survey also gets that many bi-monthly pulses and a
-    half-year of exit and stay interviews (pipelines/samples/followups.py).
-    """
-    root = Path(directory)
-    written = []
-    units_file = root / "org_units" / f"org_units_{TREE_VALID_FROM}.csv"
-    units_file.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(org_unit_rows()).to_csv(units_file, index=False)
-    written.append(units_file)
-    for offset, year in enumerate(years):
-        # Earlier waves had a few fewer respondents, as response rates drift.
-        survey = survey_frame(int(respondents * 0.97 ** (len(years) - 1 - offset)), seed, year)
-        survey_file = root / "people_survey" / f"exa_people_survey_{year}.csv"
-        survey_file.parent.mkdir(parents=True, exist_ok=True)
-        survey.to_csv(survey_file, index=False, quoting=csv.QUOTE_MINIMAL)
-        rate = calibration_targets(year).get("RESPONSE_RATE", DEFAULT_RESPONSE_RATE)
-        workforce_file = root / "workforce" / f"workforce_{year}-09-01.csv"
-        workforce_file.parent.mkdir(parents=True, exist_ok=True)
-        workforce_frame(survey, f"{year}-09-01", rate, seed + year).to_csv(workforce_file, index=False)
-        written += [survey_file, workforce_file]
-    if pulses:
-        from pipelines.samples.followups import write_followups
-
-        written += write_followups(root, max(years) + 1, seed, pulses=pulses)
-    return written

@@ -15,6 +15,10 @@ SCALE_CODES: dict[str, dict[int, str]] = {
     "intent4": {1: "Leave as soon as possible", 2: "Leave within 12 months", 3: "Stay at least one year", 4: "Stay at least three years"},
 }
 
+# Answers counted as positive, by scale, for items that name only their scale (pulse_items.csv);
+# the question bank gives annual questions their own positive codes.
+POSITIVE_CODES: dict[str, frozenset[int]] = {"agree5": frozenset({4, 5})}
+
 # Demographic columns of the people survey and their codes (contract §1).
 DEMOGRAPHIC_CODES: dict[str, dict[int, str]] = {
     "sex": {1: "Female", 2: "Male", 3: "Prefer not to say"},

@@ -18,6 +18,8 @@ SCORED_THEMES = (
     "inclusion_fair_treatment", "resources_workload", "pay_benefits", "leadership_change",
 )
 ENGAGEMENT_ITEMS = ("B47", "B48", "B49", "B50", "B51")
+# Annual-survey questions every pulse asks again (contract §2), on their question-bank scales.
+PULSE_REPEATED_QUESTIONS = ("B33", "B57", "E03", "W10")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class Question:
     def column(self) -> str:
         """Column name in the warehouse (lower case, so PostgreSQL needs no quoting)."""
         return self.code.lower()
+
+
+@dataclass(frozen=True)
+class PulseItem:
+    code: str
+    cultural_shift: str
+    scale: str
+    label: str
 
 
 def read_reference_csv(name: str) -> list[dict[str, str]]:
@@ -62,6 +72,18 @@ def question_bank() -> tuple[Question, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def pulse_items() -> tuple[PulseItem, ...]:
+    return tuple(PulseItem(code=row["code"], cultural_shift=row["cultural_shift"], scale=row["scale"], label=row["label"])
+                 for row in read_reference_csv("pulse_items.csv"))
+
+
+def pulse_repeated_scales() -> dict[str, str]:
+    """The annual questions a pulse repeats, with each one's scale from the question bank."""
+    scales = {question.code: question.scale for question in question_bank()}
+    return {code: scales[code] for code in PULSE_REPEATED_QUESTIONS}
+
+
 def question_codes() -> tuple[str, ...]:
     return tuple(q.code for q in question_bank())
 
@@ -69,6 +91,14 @@ def question_codes() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def leaving_reasons() -> tuple[dict[str, str], ...]:
     return tuple(read_reference_csv("leaving_reasons.csv"))
+
+
+def leaving_reason_codes() -> set[str]:
+    return {r["code"] for r in leaving_reasons()}
+
+
+def stay_factor_codes() -> set[str]:
+    return {r["code"] for r in read_reference_csv("stay_factors.csv")}
 
 
 def c02_benchmark_codes() -> dict[str, str]:

@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
-from pipelines.ingest.sources import Source
+from pipelines.ingest.sources.record import Source
 from pipelines.ingest.sources.common import (
     as_small_ints, canonical_lower, dates, latest_date, optional, records, unit_codes_known_by,
 )
-from pipelines.ingest.sources.interviews import insert_comments, leaving_reason_codes, loaded_identifiers, unknown_codes
+from pipelines.ingest.sources.interviews import insert_comments, loaded_identifiers, unknown_codes
+from pipelines.shared.reference import leaving_reason_codes
 from pipelines.ingest.validation import expect
 from warehouse.db import table
 

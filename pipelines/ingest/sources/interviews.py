@@ -5,17 +5,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines.shared import reference
 from pipelines.ingest.sources.common import first_unknown_code, optional, text_columns
 from warehouse.db import table
-
-
-def leaving_reason_codes() -> set[str]:
-    return {r["code"] for r in reference.leaving_reasons()}
-
-
-def stay_factor_codes() -> set[str]:
-    return {r["code"] for r in reference.read_reference_csv("stay_factors.csv")}
 
 
 def loaded_identifiers(connection: Connection, table_name: str, column: str, frame: pd.DataFrame) -> list[str]:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.ingest.problems import Problem
-from pipelines.ingest.sources import Source
+from pipelines.ingest.sources.record import Source
 from pipelines.ingest.sources.common import canonical_lower, dates, latest_date
 from pipelines.ingest.validation import expect
 from warehouse import load_log

@@ -7,7 +7,8 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
-from pipelines.ingest.sources import Source
+from pipelines.ingest.sources.record import Source
+from pipelines.shared.periods import org_tree_date
 from pipelines.ingest.sources.common import as_small_ints, text_columns
 from pipelines.ingest.validation import expect
 from warehouse import waves
@@ -34,11 +35,6 @@ def canonical_name(header: str) -> str | None:
     if lower.startswith("text_") and len(lower) > 5:
         return lower
     return None
-
-
-def org_tree_date(survey_year: int) -> dt.date:
-    """Units 'in force' for a survey year: the tree as it stood at the end of that year."""
-    return dt.date(survey_year, 12, 31)
 
 
 def expectations() -> list[dict]:

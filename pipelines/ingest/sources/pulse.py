@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
-from pipelines.ingest.sources import Source
+from pipelines.ingest.sources.record import Source
+from pipelines.shared.periods import fieldwork_start
 from pipelines.ingest.sources.common import as_small_ints, dates, optional, records, text_columns, unit_codes_known_by
 from pipelines.ingest.validation import expect
 from warehouse import waves
@@ -16,14 +17,14 @@ from warehouse.db import table
 from warehouse.org_tree import top_unit_code
 
 REQUIRED = ("respondent_id", "pulse_id", "response_date", "unit_code")
-REPEATED_ITEMS = {"B33": "agree5", "B57": "agree5", "E03": "yes_no_pnts", "W10": "discuss4"}
 # The contract names no window length; pulses run every two months, so a pulse's fieldwork is
 # taken to be the two calendar months from the first day of `pulse_id` (docs/methodology-choices.md).
 FIELDWORK_DAYS = 61
 
 
-def pulse_items() -> list[str]:
-    return [r["code"] for r in reference.read_reference_csv("pulse_items.csv")]
+def answer_scales() -> dict[str, str]:
+    """Every answer column of a pulse (its own items, then the repeated annual questions) with its scale."""
+    return {**{item.code: item.scale for item in reference.pulse_items()}, **reference.pulse_repeated_scales()}
 
 
 def canonical_name(header: str) -> str | None:
@@ -31,18 +32,11 @@ def canonical_name(header: str) -> str | None:
     lower = text.lower()
     if lower in REQUIRED or lower in ("grade", "sex"):
         return lower
-    if text.upper() in pulse_items() or text.upper() in REPEATED_ITEMS:
+    if text.upper() in answer_scales():
         return text.upper()
     if lower.startswith("text_") and len(lower) > 5:
         return lower
     return None
-
-
-def fieldwork_start(pulse_id: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(pulse_id, "%Y-%m").date()
-    except (TypeError, ValueError):
-        return None
 
 
 def expectations() -> list[dict]:
@@ -60,8 +54,7 @@ def expectations() -> list[dict]:
         expect.codes("grade", reference.grade_codes(), "a grade code from grades.csv:"),
         expect.codes("sex", contract.DEMOGRAPHIC_CODES["sex"]),
     ]
-    rules += [expect.codes(item, contract.SCALE_CODES["agree5"]) for item in pulse_items()]
-    rules += [expect.codes(item, contract.SCALE_CODES[scale]) for item, scale in REPEATED_ITEMS.items()]
+    rules += [expect.codes(item, contract.SCALE_CODES[scale]) for item, scale in answer_scales().items()]
     return rules
 
 
@@ -93,7 +86,7 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
         "grade": optional(frame, "grade").replace("", None),
         "sex": as_small_ints(optional(frame, "sex")),
     }
-    for item in [*pulse_items(), *REPEATED_ITEMS]:
+    for item in answer_scales():
         columns[item.lower()] = as_small_ints(optional(frame, item))
     connection.execute(sa.insert(table(connection.engine, "raw_pulse_response")), records(pd.DataFrame(columns)))
     comments = [

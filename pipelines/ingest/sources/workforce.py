@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
-from pipelines.ingest.sources import Source
+from pipelines.ingest.sources.record import Source
 from pipelines.ingest.sources.common import canonical_lower, latest_date, unit_codes_known_by
 from pipelines.ingest.validation import expect
 from warehouse import load_log
