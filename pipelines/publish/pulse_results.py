@@ -9,15 +9,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipelines.measures import measure_catalogue, significance
-from pipelines.publish.improvement_tracker import refresh_tracker
+from pipelines.measures import measure_catalogue
 from pipelines.measures.pulse_weighting import margin_of_error, weight_to_population
-from pipelines.shared.periods import fieldwork_start
 from pipelines.measures.survey_measures import reporting_groups
-from pipelines.disclosure.survey_cells import suppress_survey_cells
-from pipelines.publish.survey_results import benchmarks_for_year
+from pipelines.publish.improvement_tracker import refresh_tracker
 from pipelines.publish.wave_facts import FactTable
-from warehouse import load_log, waves
+from pipelines.publish.wave_results import WaveResults, compute_results, publish_results
+from pipelines.shared.periods import fieldwork_start
 from warehouse.db import table
 from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
@@ -89,60 +87,55 @@ def _directorate(paths: dict[str, list[str]], unit: str) -> str:
     return directorate_of(paths, unit) or unit
 
 
-def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
-    """Compute and store a staged pulse's weighted results (replacing any earlier attempt). Returns rows."""
-    with engine.begin() as connection:
-        load_log.lock_source(connection, "pulse")
-        wave = waves.wave_row(connection, wave_id)
-        if wave.status != "staged":
-            return 0
-        pulse_responses = table(engine, "raw_pulse_response")
-        responses = pd.read_sql(sa.select(pulse_responses).where(pulse_responses.c.wave_id == wave_id), connection)
-        start = fieldwork_start(wave.wave)
-        units = units_in_force(connection, start)
-        paths = ancestor_paths(units)
-        sample = pd.DataFrame({"directorate": responses["unit_code"].map(lambda unit: _directorate(paths, unit)),
-                               "grade": responses["grade"]})
-        weighting = weight_to_population(sample, _population(connection, start, paths))
+def _measure(connection: Connection, wave) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every group's weighted and unweighted shares, effective n and margin of error."""
+    pulse_responses = table(connection.engine, "raw_pulse_response")
+    responses = pd.read_sql(sa.select(pulse_responses).where(pulse_responses.c.wave_id == wave.wave_id), connection)
+    start = fieldwork_start(wave.wave)
+    units = units_in_force(connection, start)
+    paths = ancestor_paths(units)
+    sample = pd.DataFrame({"directorate": responses["unit_code"].map(lambda unit: _directorate(paths, unit)),
+                           "grade": responses["grade"]})
+    weighting = weight_to_population(sample, _population(connection, start, paths))
 
-        groups, membership, families = reporting_groups(responses[["unit_code", "grade", "sex"]], units)
-        names, answered, positive = measure_matrices(responses)
-        weights = weighting.weights[:, None]
-        respondents = np.asarray(membership @ answered)
-        weight_sum = np.asarray(membership @ (answered * weights))
-        weight_squares = np.asarray(membership @ (answered * weights ** 2))
-        weighted_positive = np.asarray(membership @ (answered * weights * positive))
-        positive_count = np.asarray(membership @ (answered * positive))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frames = {
-                "value_weighted": 100 * weighted_positive / weight_sum,
-                "value_unweighted": 100 * positive_count / respondents,
-                "effective_n": weight_sum ** 2 / weight_squares,
-                "respondents": respondents,
-            }
-        cells = pd.concat({key: pd.DataFrame(matrix, columns=names).rename_axis("group_id").reset_index()
-                          .melt(id_vars="group_id", var_name="measure", value_name=key).set_index(["group_id", "measure"])[key]
-                           for key, matrix in frames.items()}, axis=1).reset_index()
-        cells = cells[cells["respondents"] > 0].merge(groups, on="group_id")
-        cells["respondents"] = cells["respondents"].astype(int)
-        cells["moe_95"] = margin_of_error(cells["value_weighted"], cells["effective_n"])
-        # The unweighted shares obey exact linear relations between groups: protect against those.
-        cells["suppressed"] = suppress_survey_cells(cells, families, min_group_size, value="value_unweighted")
-        year = int(wave.wave[:4])
-        cells = cells.merge(benchmarks_for_year(connection, year)[["measure", "benchmark", "benchmark_year"]], on="measure", how="left")
-        cells["diff_pp"] = cells["value_weighted"] - cells["benchmark"]
-        cells["benchmark_significant"] = significance.differs_from_benchmark(
-            cells["value_weighted"], cells["effective_n"], cells["benchmark"])
-        cells["benchmark_significant"] = cells["benchmark_significant"].where(cells["benchmark"].notna(), None)
-        cells = cells.assign(wave_id=wave_id, weighting=weighting.method, previous_value=None, change_pp=None,
-                             change_significant=None)
-        PULSE_FACTS.replace(connection, wave_id, cells)
-        return len(cells)
+    groups, membership, families = reporting_groups(responses[["unit_code", "grade", "sex"]], units)
+    names, answered, positive = measure_matrices(responses)
+    weights = weighting.weights[:, None]
+    respondents = np.asarray(membership @ answered)
+    weight_sum = np.asarray(membership @ (answered * weights))
+    weight_squares = np.asarray(membership @ (answered * weights ** 2))
+    weighted_positive = np.asarray(membership @ (answered * weights * positive))
+    positive_count = np.asarray(membership @ (answered * positive))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frames = {
+            "value_weighted": 100 * weighted_positive / weight_sum,
+            "value_unweighted": 100 * positive_count / respondents,
+            "effective_n": weight_sum ** 2 / weight_squares,
+            "respondents": respondents,
+        }
+    cells = pd.concat({key: pd.DataFrame(matrix, columns=names).rename_axis("group_id").reset_index()
+                      .melt(id_vars="group_id", var_name="measure", value_name=key).set_index(["group_id", "measure"])[key]
+                       for key, matrix in frames.items()}, axis=1).reset_index()
+    cells = cells[cells["respondents"] > 0].merge(groups, on="group_id")
+    cells["respondents"] = cells["respondents"].astype(int)
+    cells["moe_95"] = margin_of_error(cells["value_weighted"], cells["effective_n"])
+    return cells.assign(weighting=weighting.method), families
+
+
+def _after_publishing(engine: Engine, wave_id: int, min_group_size: int) -> None:
+    """The tracker shows what the latest pulse suggests before the next annual wave."""
+    refresh_tracker(engine)
+
+
+# The unweighted shares obey exact linear relations between groups: disclosure control protects those.
+PULSE_RESULTS = WaveResults("pulse", PULSE_FACTS, _measure, benchmark_year=lambda wave: int(wave.wave[:4]),
+                            significant_column="benchmark_significant", suppressed_on="value_unweighted",
+                            after_publishing=_after_publishing)
+
+
+def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
+    return compute_results(engine, PULSE_RESULTS, wave_id, min_group_size)
 
 
 def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    """Make a computed pulse current, then refresh its change and the next pulse's change, and the
-    areas-for-improvement tracker (what the latest pulse suggests before the next annual wave)."""
-    replaced = PULSE_FACTS.publish(engine, wave_id, "pulse", min_group_size)
-    refresh_tracker(engine)
-    return replaced
+    return publish_results(engine, PULSE_RESULTS, wave_id, min_group_size)
