@@ -9,10 +9,11 @@ from pipelines.config import Settings
 from pipelines.disclosure.audit import DisclosureAuditFailed
 from pipelines.shared.faults import PipelineFault, describe_fault
 from pipelines.ingest.landing_read import is_landed_name, landed_entries
+from pipelines.ingest.sources import all_sources
 from pipelines.ingest.steps import FINAL_FAILURES, FileOutcome, conclude_failed, load_file, validate_file
 from pipelines.publish.pulse_results import compute_pulse_results, publish_pulse
 from pipelines.publish.survey_results import compute_wave_results, publish_wave
-from warehouse import roles
+from warehouse import load_log, roles
 from warehouse.db import forget_reflected_schema, get_engine, migrate
 from warehouse.reference_loader import load_reference_data
 
@@ -28,6 +29,8 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
     migrate(settings.warehouse_url)
     forget_reflected_schema()
     engine = get_engine(settings.warehouse_url)
+    with engine.begin() as connection:
+        load_log.ensure_locks(connection, [source.name for source in all_sources()])
     if roles.roles_exist(engine):
         roles.apply_grants(engine)  # objects added by a new migration get their grants too
     return load_reference_data(engine)

@@ -1,22 +1,45 @@
 """One module per landing source: header mapping, contract rules (as GX expectations), loading."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from sqlalchemy.engine import Connection
 
 from pipelines.ingest.problems import Problem
 from pipelines.ingest.sources.record import Source
 
+# The sources this package ships, in the order a fresh warehouse takes them in.
 SOURCE_NAMES = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
+# Sources added from outside this package (a new supplier's feed kept elsewhere, a test's toy source).
+_REGISTERED: dict[str, Source] = {}
+
+
+def register(source: Source, contract: Path) -> None:
+    """Add a source defined outside this package, with its contract (the GX suite its `expectations`
+    render to). `culture init` then creates its ingest lock; ingest, validation and the load log
+    take it like any other."""
+    from pipelines.ingest.validation.gx_runner import use_contract
+
+    use_contract(source.name, contract)
+    _REGISTERED[source.name] = source
+
+
+def unregister(name: str) -> None:
+    _REGISTERED.pop(name, None)
+
+
+def all_sources() -> tuple[Source, ...]:
+    from pipelines.ingest.sources import exit_interviews, org_units, people_survey, pulse, stay_interviews, workforce
+
+    return (org_units.SOURCE, workforce.SOURCE, people_survey.SOURCE, pulse.SOURCE, exit_interviews.SOURCE,
+            stay_interviews.SOURCE, *_REGISTERED.values())
 
 
 def get_source(name: str) -> Source:
-    from pipelines.ingest.sources import exit_interviews, org_units, people_survey, pulse, stay_interviews, workforce
-
-    sources = {s.name: s for s in (org_units.SOURCE, workforce.SOURCE, people_survey.SOURCE, pulse.SOURCE,
-                                   exit_interviews.SOURCE, stay_interviews.SOURCE)}
+    sources = {s.name: s for s in all_sources()}
     if name not in sources:
-        raise ValueError(f"unknown source {name!r}; choose from {', '.join(SOURCE_NAMES)}")
+        raise ValueError(f"unknown source {name!r}; choose from {', '.join(sources)}")
     return sources[name]
 
 

@@ -33,8 +33,17 @@ def _data_docs_page(docs: DataDocsTarget) -> str | None:
     return str(pages[-1]) if pages else None
 
 
+# Contracts of sources registered from outside the repository's expectations/ (sources.register).
+_CONTRACT_FILES: dict[str, Path] = {}
+
+
+def use_contract(source: str, path: Path) -> None:
+    _CONTRACT_FILES[source] = Path(path)
+    load_suite.cache_clear()
+
+
 def suite_path(source: str) -> Path:
-    return EXPECTATIONS_DIR / f"{source}.json"
+    return _CONTRACT_FILES.get(source, EXPECTATIONS_DIR / f"{source}.json")
 
 
 @lru_cache(maxsize=None)
