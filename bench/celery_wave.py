@@ -51,10 +51,10 @@ def run_wave(postgres: str, organisations: int, respondents: int, workers: int,
              timeout: float) -> tuple[float, dict[str, int], list[dict]]:
     import sqlalchemy as sa
 
-    from pipelines import flow
-    from pipelines.airflow_cluster import AirflowCluster, land_atomically, redis_broker
+    from pipelines.orchestration import flow
+    from tests.cluster import AirflowCluster, land_atomically, redis_broker
     from pipelines.config import Settings
-    from pipelines.sample_civil_service import write_civil_service_wave
+    from pipelines.samples.civil_service import write_civil_service_wave
 
     root = Path(tempfile.mkdtemp(prefix="culture-bench-celery-"))
     schema, metadata = f"culture_bench_{uuid.uuid4().hex[:10]}", f"culture_airflow_{uuid.uuid4().hex[:10]}"
@@ -147,7 +147,7 @@ def _finished(api, run_id: str):
 
 
 def _wait(condition, timeout: float):
-    from pipelines.airflow_cluster import poll_until
+    from tests.cluster import poll_until
 
     result = poll_until(condition, timeout)
     if not result:

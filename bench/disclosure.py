@@ -9,7 +9,7 @@ many small bodies), the people-survey measures of every reported group are compu
 then suppressed three ways:
 - primary only: cells of fewer than 10 respondents (the floor, and what leaks by subtraction);
 - family by family: the previous release's method, kept here as the baseline;
-- linked: this release's method (pipelines/survey_disclosure.py), every linked table at once.
+- linked: this release's method (pipelines/disclosure/survey_cells.py), every linked table at once.
 Prints, per run: cells, primary cells, cells hidden beyond the primary ones by each method (number
 and share of all cells, for all measures and for the routed questions E05/E06/C02), and the
 linked step's time (the sum over organisations and the wall time with --processes workers).
@@ -57,8 +57,8 @@ def family_by_family(cells, families, k: int):
 
 
 def one_organisation(job: tuple[int, int]) -> dict:
-    from pipelines.survey_disclosure import suppress_survey_cells
-    from pipelines.survey_measures import compute_measures
+    from pipelines.disclosure.survey_cells import suppress_survey_cells
+    from pipelines.measures.survey_measures import compute_measures
 
     seed, respondents = job
     cells, families = compute_measures(*answers_and_units(respondents, seed))
@@ -76,7 +76,7 @@ def one_organisation(job: tuple[int, int]) -> dict:
 
 
 def run(respondents: int, organisations: int, processes: int) -> None:
-    from pipelines.sample_civil_service import organisation_sizes
+    from pipelines.samples.civil_service import organisation_sizes
 
     sizes = [respondents] if organisations == 1 else list(organisation_sizes(respondents, organisations, seed=7))
     jobs = [(seed, int(size)) for seed, size in enumerate(sizes, start=1)]

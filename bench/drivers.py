@@ -21,7 +21,7 @@ from harness import answers_and_units, peak_mb  # noqa: E402  (bench/ beside thi
 
 
 def main(argv=None) -> None:
-    from pipelines import drivers
+    from pipelines.measures import drivers
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--respondents", type=int, nargs="+", default=[3400, 100_000, 350_000])

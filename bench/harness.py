@@ -19,8 +19,8 @@ def answers_and_units(respondents: int, seed: int = 7):
     its org units, in memory."""
     import pandas as pd
 
-    from pipelines.sample_data import org_unit_rows, survey_frame
-    from pipelines.sources.people_survey import response_records
+    from pipelines.samples.organisation import org_unit_rows, survey_frame
+    from pipelines.ingest.sources.people_survey import response_records
 
     frame = survey_frame(respondents, seed=seed, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
     responses = response_records(frame, wave_id=1)
@@ -32,9 +32,9 @@ def sample_warehouse(work: Path, respondents: int, url: str | None = None):
     """Writes a sample organisation (one 2024 wave of `respondents`) into work/landing and loads its
     org units and workforce into a new warehouse (SQLite in `work` unless `url` is given); the
     survey wave is left in the landing directory. Returns the Settings."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from pipelines.config import Settings
-    from pipelines.sample_data import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     write_sample_organisation(work / "landing", respondents=respondents, years=(2024,))
     settings = Settings(work / "var", work / "landing", url or f"sqlite:///{work / 'warehouse.db'}", 10)

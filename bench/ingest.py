@@ -50,7 +50,7 @@ def measure_once(respondents: int, url: str | None) -> dict:
 
 
 def measure_in(respondents: int, url: str | None) -> dict:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     settings = sample_warehouse(Path(tempfile.mkdtemp(prefix="culture-bench-")), respondents, url)
     survey = flow.find_landed_files(settings, "people_survey")

@@ -24,7 +24,7 @@ from harness import answers_and_units, peak_mb  # noqa: E402  (bench/ beside thi
 
 def duckdb_sql(responses, units) -> str:
     """One SELECT with a grouping set per reported group kind, every measure as an aggregate."""
-    from pipelines import contract, reference
+    from pipelines.shared import contract, reference
     from warehouse.org_tree import ancestor_paths
 
     aggregates = []
@@ -76,7 +76,7 @@ def main() -> None:
 
     import duckdb
 
-    from pipelines.survey_measures import compute_measures
+    from pipelines.measures.survey_measures import compute_measures
 
     print(f"{'respondents':>12}{'pipeline s':>12}{'duckdb s':>10}{'ratio':>8}{'cells':>10}{'peak MB':>9}{'max diff':>12}")
     for size in args.respondents:

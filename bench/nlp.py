@@ -90,7 +90,7 @@ def pipeline_figures(size: int) -> dict:
     import sqlalchemy as sa
 
     from nlp.comments import process_comments
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from warehouse.db import get_engine
 
     settings = sample_warehouse(Path(tempfile.mkdtemp(prefix="culture-bench-nlp-")), int(size / COMMENTS_PER_RESPONDENT))

@@ -40,7 +40,7 @@ def pulse_ids(count: int) -> list[str]:
 
 
 def write_pulse(directory: Path, pulse_id: str, respondents: int) -> Path:
-    from pipelines.sample_followups import pulse_frame
+    from pipelines.samples.followups import pulse_frame
 
     path = directory / f"pulse_{pulse_id}.csv"
     pulse_frame(pulse_id, respondents, seed=int(pulse_id.replace("-", "")), drift=0.0).to_csv(path, index=False)
@@ -50,9 +50,9 @@ def write_pulse(directory: Path, pulse_id: str, respondents: int) -> Path:
 def fresh_warehouse(postgres: str, root: Path):
     import sqlalchemy as sa
 
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from pipelines.config import Settings
-    from pipelines.sample_data import write_sample_organisation
+    from pipelines.samples.deliveries import write_sample_organisation
 
     schema = f"culture_bench_{uuid.uuid4().hex[:10]}"
     with sa.create_engine(postgres).begin() as connection:
@@ -76,7 +76,7 @@ def main() -> None:
 
     import sqlalchemy as sa
 
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     rows, breakdowns = [], []
     for history in args.history:
@@ -133,7 +133,7 @@ def measure_event_driven(postgres: str, root: Path, settings, landings: list[tup
     when the next pulse lands."""
     import sqlalchemy as sa
 
-    from pipelines.airflow_cluster import AirflowCluster, land_atomically, poll_until
+    from tests.cluster import AirflowCluster, land_atomically, poll_until
     from warehouse.db import get_engine
 
     name = f"culture_bench_airflow_{uuid.uuid4().hex[:8]}"

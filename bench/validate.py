@@ -23,7 +23,7 @@ from harness import figures_from_child, peak_mb, sample_warehouse  # noqa: E402 
 
 
 def make_file(respondents: int, directory: Path) -> Path:
-    from pipelines.sample_data import survey_frame
+    from pipelines.samples.organisation import survey_frame
 
     path = directory / f"survey_{respondents}.csv"
     survey_frame(respondents, seed=7, year=2024).to_csv(path, index=False)
@@ -31,7 +31,7 @@ def make_file(respondents: int, directory: Path) -> Path:
 
 
 def measure(respondents: int) -> dict:
-    from pipelines.ingest import validate_file
+    from pipelines.ingest.steps import validate_file
 
     work = Path(tempfile.mkdtemp(prefix="culture-bench-validate-"))
     settings = sample_warehouse(work, respondents=10)

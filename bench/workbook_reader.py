@@ -50,9 +50,9 @@ def read_with_openpyxl(path: Path) -> int:
 
 
 def measure(rows: int, reader: str) -> dict:
-    from pipelines.column_mapping import NO_MAPPING
-    from pipelines.landing_excel import read_landed_workbook
-    from pipelines.sources import get_source
+    from pipelines.ingest.column_mapping import NO_MAPPING
+    from pipelines.ingest.landing_excel import read_landed_workbook
+    from pipelines.ingest.sources import get_source
 
     path = make_sheet(rows, Path(tempfile.mkdtemp(prefix="culture-bench-xlsx-")))
     before = peak_mb()

@@ -6,7 +6,7 @@ import pendulum
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
 
 from culture_tasks import any_of, asset, build_report
-from pipelines import assets
+from pipelines.orchestration import assets
 
 RESULTS = (assets.PEOPLE_SURVEY_RESULTS, assets.PULSE_RESULTS, assets.COMMENT_THEMES, assets.INTERVIEW_RESULTS)
 

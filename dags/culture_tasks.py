@@ -7,7 +7,7 @@ from __future__ import annotations
 from airflow.sdk import Asset, AssetWatcher, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from pipelines import assets
+from pipelines.orchestration import assets
 
 
 def asset(name: str) -> Asset:
@@ -24,7 +24,7 @@ def any_of(names) -> Asset:
 
 def landed_files_asset(source: str) -> Asset:
     """An Asset that the triggerer updates whenever a new file lands in the source's directory."""
-    from pipelines.airflow_triggers import LandedFileTrigger
+    from pipelines.orchestration.airflow_triggers import LandedFileTrigger
 
     settings = _settings()
     directory = settings.landing_dir / source
@@ -42,28 +42,28 @@ def _settings():
 @task
 def prepare_warehouse() -> None:
     """Create or migrate the warehouse and refresh the reference data."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     flow.initialise_warehouse(_settings())
 
 
 @task
 def find_new_files(source: str) -> list[str]:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.find_landed_files(_settings(), source)
 
 
 @task
 def validate(source: str, paths: list[str]) -> list[dict]:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.validate_files(_settings(), source, paths, print)
 
 
 @task
 def load(outcomes: list[dict]) -> list[dict]:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.load_files(_settings(), outcomes, print)
 
@@ -72,21 +72,21 @@ def load(outcomes: list[dict]) -> list[dict]:
 # steps are safe to rerun, so a worker lost mid-file costs one retry, on whichever worker is free.
 @task(task_id="validate", retries=2)
 def validate_each(source: str, path: str) -> dict:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.validate_one(_settings(), source, path, print)
 
 
 @task(task_id="load", retries=2)
 def load_each(outcome: dict) -> dict:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.load_one(_settings(), outcome, print)
 
 
 @task
 def compute_measures(outcomes: list[dict]) -> list[dict]:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     return flow.compute_results(_settings(), outcomes, print)
 
@@ -94,7 +94,7 @@ def compute_measures(outcomes: list[dict]) -> list[dict]:
 @task
 def publish(outcomes: list[dict]) -> list[dict]:
     """Make new results current. Skipped (so no Asset event) when nothing new was loaded."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     if not any(o["status"] in ("staged", "loaded") for o in outcomes):
         raise AirflowSkipException("no new deliveries: nothing to publish")
@@ -124,7 +124,7 @@ def take_in_landed_files(source: str, triggering_asset_events=None) -> list[dict
     process: each task process pays for importing pandas, GX and SQLAlchemy again, which is most
     of a pulse's time to the HR view. Skipped (so no Asset event) when nothing new was loaded;
     fails at once when, besides that, a file was rejected."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     settings = _settings()
     paths = flow.find_landed_files(settings, source, announced_names(triggering_asset_events))
@@ -138,7 +138,7 @@ def take_in_landed_files(source: str, triggering_asset_events=None) -> list[dict
 @task(trigger_rule="none_failed")
 def fail_on_rejected_files(*validations: list[dict]) -> None:
     """Fail the run, naming every rejected file, after the good files were loaded."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     flow.fail_on_rejections([o for outcomes in validations for o in outcomes])
 
@@ -147,7 +147,7 @@ def fail_on_rejected_files(*validations: list[dict]) -> None:
 def compute_interview_measures(*loads: list[dict]) -> dict:
     """Rebuild leaving rates, leaver reasons and stay factors. Skipped (so no Asset event) when no
     load changed their inputs."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     counts = flow.refresh_interview_results(_settings(), [o for outcomes in loads for o in outcomes], print)
     if not counts:
@@ -168,6 +168,6 @@ def process_comments() -> dict:
 @task
 def build_report() -> str:
     """Write the HTML culture report and its exports; returns the report's path."""
-    from pipelines.report import build_report as build
+    from pipelines.report.build import build_report as build
 
     return str(build(_settings(), progress=print)[0])

@@ -10,7 +10,7 @@ from culture_tasks import (
     asset, compute_interview_measures, fail_on_rejected_files, find_new_files, landed_files_asset, load,
     prepare_warehouse, validate,
 )
-from pipelines import assets
+from pipelines.orchestration import assets
 
 EXITS, STAYS = "exit_interviews", "stay_interviews"
 

@@ -7,7 +7,7 @@ import pendulum
 from airflow.sdk import dag
 
 from culture_tasks import any_of, asset, prepare_warehouse, process_comments
-from pipelines import assets
+from pipelines.orchestration import assets
 
 
 @dag(

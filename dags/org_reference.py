@@ -8,7 +8,7 @@ from airflow.sdk import dag
 from culture_tasks import (
     asset, compute_interview_measures, fail_on_rejected_files, find_new_files, load, prepare_warehouse, validate,
 )
-from pipelines import assets
+from pipelines.orchestration import assets
 
 
 @dag(

@@ -7,7 +7,7 @@ from airflow.sdk import dag
 from culture_tasks import (
     asset, compute_measures, fail_on_rejected_files, find_new_files, load_each, prepare_warehouse, publish, validate_each,
 )
-from pipelines import assets
+from pipelines.orchestration import assets
 
 SOURCE = "people_survey"
 

@@ -8,7 +8,7 @@ import pendulum
 from airflow.sdk import dag
 
 from culture_tasks import asset, fail_on_rejected_files, landed_files_asset, take_in_landed_files
-from pipelines import assets
+from pipelines.orchestration import assets
 
 SOURCE = "pulse"
 

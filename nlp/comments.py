@@ -18,10 +18,12 @@ from nlp.sensitive import flag_reasons
 from nlp.taxonomy import TAXONOMY, OTHER
 from nlp.themes import ThemeAssignment, assign, model_version, theme_text
 from nlp.topics import discover_topics
-from pipelines import disclosure, group_families
+from pipelines.disclosure import suppression as disclosure
+from pipelines.measures import group_families
+from pipelines.shared.periods import quarter_labels
 from warehouse.db import table
 from warehouse.load_log import lock_source
-from warehouse.org_tree import ancestor_paths, units_in_force
+from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
 ALL_QUESTIONS = "*"
 RAW_COMMENTS = {
@@ -46,16 +48,11 @@ RAW_COMMENTS = {
 }
 
 
-def _quarter(value) -> str:
-    date = pd.Timestamp(value)
-    return f"{date.year}-Q{(date.month - 1) // 3 + 1}"
-
-
 def raw_comments(connection: Connection) -> pd.DataFrame:
     frames = [pd.read_sql(sa.text(sql), connection) for sql in RAW_COMMENTS.values()]
     frame = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
     interviews = frame["source"].isin(["exit_interviews", "stay_interviews"])
-    frame.loc[interviews, "wave"] = frame.loc[interviews, "wave"].map(_quarter)  # interviews report by quarter
+    frame.loc[interviews, "wave"] = quarter_labels(frame.loc[interviews, "wave"])  # interviews report by quarter
     frame["wave"] = frame["wave"].astype(str)
     # The text is part of the key, so a corrected answer is processed again.
     frame["comment_key"] = [
@@ -69,7 +66,7 @@ def _directorates(connection: Connection) -> dict[str, str]:
     """Each unit's directorate (child of the top unit) in today's tree; comments are never
     placed below directorate level."""
     paths = ancestor_paths(units_in_force(connection, dt.date.today()))
-    return {unit: path[1] for unit, path in paths.items() if len(path) > 1}
+    return {unit: directorate for unit in paths if (directorate := directorate_of(paths, unit))}
 
 
 def process_comments(engine: Engine, min_group_size: int, progress=lambda _m: None) -> dict:
@@ -177,7 +174,7 @@ def _theme_grid(frame: pd.DataFrame, unit_level: str) -> pd.DataFrame:
 
 
 def _families(cells: pd.DataFrame) -> pd.DataFrame:
-    """The groups' families (pipelines.group_families), per source and wave: the questions form a
+    """The groups' families (pipelines.measures.group_families), per source and wave: the questions form a
     breakdown of "all questions", and each directorate's answers to a question sit inside the
     organisation's."""
     groups = cells.drop_duplicates("group_id").assign(

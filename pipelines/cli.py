@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.column_mapping import MappingInvalid, load_mapping
+from pipelines.ingest.column_mapping import MappingInvalid, load_mapping
 from pipelines.config import ConfigError, load_settings
-from pipelines.sources import SOURCE_NAMES
+from pipelines.ingest.sources import SOURCE_NAMES
 
 # Exit codes (documented in the README).
 EXIT_OK = 0  # every file loaded, or unchanged
@@ -30,7 +30,7 @@ def _without_password(url: str) -> str:
 
 
 def cmd_init(args) -> int:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     settings = load_settings()
     counts = flow.initialise_warehouse(settings)
@@ -50,7 +50,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines import flow
+    from pipelines.orchestration import flow
 
     settings = load_settings()
     flow.initialise_warehouse(settings)
@@ -94,7 +94,7 @@ def _print_outcomes(outcomes) -> None:
 
 
 def cmd_quarantine_list(args) -> int:
-    from pipelines.quarantine import list_quarantined
+    from pipelines.ingest.quarantine import list_quarantined
 
     entries = list_quarantined(load_settings())
     if not entries:
@@ -116,8 +116,8 @@ def _mapping_usable(mapping: str | None) -> bool:
 
 
 def cmd_quarantine_retry(args) -> int:
-    from pipelines import flow
-    from pipelines.quarantine import release_for_retry
+    from pipelines.orchestration import flow
+    from pipelines.ingest.quarantine import release_for_retry
 
     settings = load_settings()
     flow.initialise_warehouse(settings)
@@ -132,8 +132,8 @@ def cmd_quarantine_retry(args) -> int:
 
 def cmd_audit_disclosure(args) -> int:
     """Attack the published survey and pulse views as an analyst with a linear solver would."""
-    from pipelines import flow
-    from pipelines.disclosure_audit import audit_current_waves
+    from pipelines.orchestration import flow
+    from pipelines.disclosure.audit import audit_current_waves
     from warehouse.db import get_engine
 
     settings = load_settings()
@@ -158,7 +158,7 @@ def cmd_audit_disclosure(args) -> int:
 
 def cmd_comments(args) -> int:
     from nlp.comments import process_comments
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from warehouse.db import get_engine
 
     settings = load_settings()
@@ -171,7 +171,7 @@ def cmd_comments(args) -> int:
 
 def cmd_retheme(args) -> int:
     from nlp.comments import retheme
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from warehouse.db import get_engine
 
     settings = load_settings()
@@ -193,12 +193,12 @@ def cmd_purge_raw_text(args) -> int:
 
 def cmd_sample_data(args) -> int:
     if args.organisations > 1:
-        from pipelines.sample_civil_service import write_civil_service_wave
+        from pipelines.samples.civil_service import write_civil_service_wave
 
         written = write_civil_service_wave(args.directory, respondents=args.respondents, organisations=args.organisations,
                                            seed=args.seed, year=max(args.years))
     else:
-        from pipelines.sample_data import write_sample_organisation
+        from pipelines.samples.deliveries import write_sample_organisation
 
         written = write_sample_organisation(args.directory, respondents=args.respondents, seed=args.seed,
                                             years=tuple(args.years), pulses=args.pulses)
@@ -222,7 +222,7 @@ def cmd_headlines(args) -> int:
 
 
 def cmd_check_areas(args) -> int:
-    from pipelines import improvement_tracker
+    from pipelines.publish import improvement_tracker
 
     path = Path(args.file) if args.file else improvement_tracker.AREAS_FILE
     try:
@@ -240,7 +240,7 @@ DEMO_DAGS = ("org_reference", "people_survey", "pulse_survey", "exit_stay_interv
 
 
 def cmd_notify(args) -> int:
-    from pipelines.notify import AirflowApi, NotifyError, land_and_announce
+    from pipelines.orchestration.notify import AirflowApi, NotifyError, land_and_announce
 
     api = AirflowApi.from_environment()
     try:
@@ -253,12 +253,12 @@ def cmd_notify(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from pipelines.report import build_report
+    from pipelines.report.build import build_report
 
     paths = build_report(load_settings(), Path(args.out) if args.out else None, _say)
     _say(f"wrote {paths[0]} and {len(paths) - 1} more files (index, unit reports, exports)")
     if args.pdf:
-        from pipelines.report_pdf import NoBrowser, print_pdfs
+        from pipelines.report.pdf import NoBrowser, print_pdfs
 
         try:
             pdfs = print_pdfs([p for p in paths if p.suffix == ".html" and p.name != "index.html"])
@@ -273,8 +273,8 @@ def cmd_demo(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    from pipelines import airflow_local, flow
-    from pipelines.sample_data import write_sample_organisation
+    from pipelines.orchestration import airflow_local, flow
+    from pipelines.samples.deliveries import write_sample_organisation
 
     settings = load_settings()
     started = time.monotonic()
@@ -381,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines.faults import PipelineFault, describe_fault
+    from pipelines.shared.faults import PipelineFault, describe_fault
 
     args = build_parser().parse_args(argv)
     try:

@@ -1,4 +1,4 @@
-"""An attacker written for the tests, independently of pipelines.disclosure: for every hidden cell,
+"""An attacker written for the tests, independently of pipelines.disclosure.suppression: for every hidden cell,
 the range of values the published figures allow, by plain linear programming over the whole table
 (SciPy's HiGHS, no decomposition, no shortcuts). It knows every group's respondent count, as the
 methodology's attacker does."""

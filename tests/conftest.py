@@ -132,7 +132,7 @@ def culture_env(monkeypatch, settings):
 @pytest.fixture(scope="session")
 def airflow_metadata():
     """Airflow's metadata database in the throw-away AIRFLOW_HOME (migrated once per session)."""
-    from pipelines.airflow_local import ensure_metadata_database
+    from pipelines.orchestration.airflow_local import ensure_metadata_database
 
     ensure_metadata_database()
     return _AIRFLOW_HOME

@@ -49,7 +49,7 @@ SAMPLE_FILES = {
 def with_organisation(settings):
     """Create the warehouse and load the organisation (units and workforce) that every other
     source is checked against; returns the settings."""
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from tests.conftest import SAMPLES
 
     flow.initialise_warehouse(settings)
@@ -83,8 +83,8 @@ SOURCE_ORDER = ("org_units", "workforce", "people_survey", "pulse", "exit_interv
 def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with_comments: bool = True,
                            pulses: int = 2) -> None:
     """A warehouse holding every source of the synthetic organisation, loaded through the real flow."""
-    from pipelines import flow
-    from pipelines.sample_data import write_sample_organisation
+    from pipelines.orchestration import flow
+    from pipelines.samples.deliveries import write_sample_organisation
 
     write_sample_organisation(landing, respondents=respondents, seed=7, years=(2023, 2024), pulses=pulses)
     flow.initialise_warehouse(settings)

@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 
-from pipelines.landing_excel import DATE_COLUMNS, TEXT_CODE_COLUMNS
-from pipelines.landing_spss import contract_labels
+from pipelines.ingest.landing_excel import DATE_COLUMNS, TEXT_CODE_COLUMNS
+from pipelines.ingest.landing_spss import contract_labels
 
 WHOLE = re.compile(r"-?\d+")
 DECIMAL = re.compile(r"-?\d+\.\d+")

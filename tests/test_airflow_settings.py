@@ -8,7 +8,7 @@ import importlib
 
 import pytest
 
-from pipelines.airflow_settings import LOCAL_EXECUTOR_PREWARM, PRELOADED_MODULES
+from pipelines.orchestration.airflow_settings import LOCAL_EXECUTOR_PREWARM, PRELOADED_MODULES
 
 
 @pytest.mark.parametrize("module", PRELOADED_MODULES)
@@ -17,7 +17,7 @@ def test_every_preloaded_module_imports(module):
 
 
 def test_the_local_cluster_runs_with_the_preload(tmp_path):
-    from pipelines.airflow_cluster import AirflowCluster
+    from tests.cluster import AirflowCluster
     from pipelines.config import Settings
 
     environment = AirflowCluster(tmp_path, "postgresql+psycopg://x@127.0.0.1/airflow_x",

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipelines import reference, sample_data
-from pipelines.reference import REFERENCE_DIR
-from pipelines.sample_data import calibration_sources
+from pipelines.shared import reference
+from pipelines.samples import organisation as sample_data
+from pipelines.shared.reference import REFERENCE_DIR
+from pipelines.samples.organisation import calibration_sources
 from pipelines.config import Settings
 from tests.conftest import culture_environment, warehouse_on
 from tests.helpers import ingest_landing, query, run_cli

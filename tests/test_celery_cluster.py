@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import flow
-from pipelines.airflow_cluster import AirflowCluster, NoBroker, land_atomically
-from pipelines.airflow_cluster import redis_broker as broker
+from pipelines.orchestration import flow
+from tests.cluster import AirflowCluster, NoBroker, land_atomically
+from tests.cluster import redis_broker as broker
 from pipelines.config import Settings
-from pipelines.ingest import HOLD_LOADS_ENV
-from pipelines.sample_civil_service import write_civil_service_wave
+from pipelines.ingest.steps import HOLD_LOADS_ENV
+from pipelines.samples.civil_service import write_civil_service_wave
 from tests.conftest import SAMPLES
 from tests.helpers import query
 from tests.test_event_driven import metadata_database, pulse_copy, wait_for  # noqa: F401 - a fixture

@@ -16,7 +16,7 @@ from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
 from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
-from pipelines import flow
+from pipelines.orchestration import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query, run_cli
 from warehouse.db import get_engine

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.airflow_local import DAGS_FOLDER, DagRunFailed, run_dag
+from pipelines.orchestration.airflow_local import DAGS_FOLDER, DagRunFailed, run_dag
 from tests.conftest import SAMPLES
 from tests.helpers import query
 
@@ -53,7 +53,7 @@ def test_comments_dag_follows_every_source_that_brings_free_text(dag_bag):
 def test_interview_dag_runs_daily_and_when_an_interview_file_lands(dag_bag):
     from airflow.sdk import AssetOrTimeSchedule
 
-    from pipelines.airflow_triggers import LandedFileTrigger
+    from pipelines.orchestration.airflow_triggers import LandedFileTrigger
 
     dag = dag_bag.dags["exit_stay_interviews"]
     assert isinstance(dag.timetable, AssetOrTimeSchedule)
@@ -67,7 +67,7 @@ def test_interview_dag_runs_daily_and_when_an_interview_file_lands(dag_bag):
 
 
 def test_pulse_dag_is_started_by_a_pulse_landing(dag_bag):
-    from pipelines.airflow_triggers import LandedFileTrigger
+    from pipelines.orchestration.airflow_triggers import LandedFileTrigger
 
     dag = dag_bag.dags["pulse_survey"]
     watched, = dag.timetable.asset_condition.objects

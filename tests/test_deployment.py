@@ -108,7 +108,7 @@ def _with_example_values(value: str, example: dict[str, str]) -> str:
 
 def test_compose_runs_the_configuration_the_celery_test_runs(compose, tmp_path):
     """The Celery integration test's settings and the compose recipe's are the same, both ways."""
-    from pipelines.airflow_cluster import CELERY_DEPLOYMENT, PER_HOST, AirflowCluster
+    from tests.cluster import CELERY_DEPLOYMENT, PER_HOST, AirflowCluster
     from pipelines.config import Settings
 
     example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.disclosure import suppress
+from pipelines.disclosure.suppression import suppress
 
 
 def cells_and_families(parent_n: int, children: dict[str, int]):

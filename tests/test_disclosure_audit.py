@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import survey_results
+from pipelines.publish import wave_results
 from tests.helpers import ingest_landing, query, run_cli
 from warehouse.db import get_engine
 
@@ -56,7 +56,7 @@ def test_publishing_refuses_a_wave_the_audit_can_break_and_keeps_the_previous_ve
 
     corrected = tmp_path / "corrected.csv"
     pd.read_csv(survey, dtype=str, keep_default_na=False).iloc[:-1].to_csv(corrected, index=False)
-    monkeypatch.setattr(survey_results, "suppress_survey_cells", _weak_suppression)
+    monkeypatch.setattr(wave_results, "suppress_survey_cells", _weak_suppression)
     capsys.readouterr()
     assert run_cli("ingest", "people_survey", corrected) == 3  # a fault of ours, not of the file
     printed = capsys.readouterr().out

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.disclosure import find_leaks, suppress
-from pipelines.survey_disclosure import audit_survey_cells, suppress_survey_cells
+from pipelines.disclosure.suppression import find_leaks, suppress
+from pipelines.disclosure.survey_cells import audit_survey_cells, suppress_survey_cells
 from tests.attacker import deducible_ranges, exposed
 
 # Two directorates by sex, with margins: (respondents, positive answers) per cell.
@@ -112,7 +112,7 @@ def test_a_group_that_all_gave_a_sensitive_answer_is_hidden_whatever_its_size():
 
 
 def test_a_theme_is_hidden_wherever_one_of_its_questions_is():
-    from pipelines import reference
+    from pipelines.shared import reference
 
     theme = reference.SCORED_THEMES[0]
     members = [q.code for q in reference.question_bank() if q.theme == theme]
@@ -131,9 +131,9 @@ def test_a_theme_is_hidden_wherever_one_of_its_questions_is():
 def test_a_calibrated_organisation_leaks_no_small_cell_to_the_independent_attacker(tmp_path):
     """The NCA-shaped sample, every linked table with a hidden small cell, attacked by the test's
     own solver: no hidden cell of 1-9 respondents is fixed or narrower than one respondent."""
-    from pipelines.sample_data import write_sample_organisation
-    from pipelines.survey_disclosure import adding_keys, suppression_key
-    from pipelines.survey_measures import compute_measures
+    from pipelines.samples.deliveries import write_sample_organisation
+    from pipelines.disclosure.survey_cells import adding_keys, suppression_key
+    from pipelines.measures.survey_measures import compute_measures
 
     write_sample_organisation(tmp_path, respondents=3400, seed=7, years=(2024,), pulses=0)
     units = pd.read_csv(next((tmp_path / "org_units").glob("*.csv")), dtype=str)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines import drivers, reference
+from pipelines.measures import drivers
+from pipelines.shared import reference
 
 
 def _correlated_predictors(rng, respondents: int, count: int, shared: float = 0.5) -> np.ndarray:

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import flow
-from pipelines.airflow_cluster import AirflowCluster, land_atomically, poll_until
+from pipelines.orchestration import flow
+from tests.cluster import AirflowCluster, land_atomically, poll_until
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
 from tests.helpers import query

@@ -5,15 +5,15 @@ import json
 
 import pytest
 
-from pipelines.sources import SOURCE_NAMES
-from pipelines.validation.gx_runner import suite_path
-from pipelines.validation.suites import rendered
+from pipelines.ingest.sources import SOURCE_NAMES
+from pipelines.ingest.validation.gx_runner import suite_path
+from pipelines.ingest.validation.suites import rendered
 
 
 @pytest.mark.parametrize("source", SOURCE_NAMES)
 def test_committed_suite_matches_the_contract_code(source):
     assert suite_path(source).read_text(encoding="utf-8") == rendered(source), (
-        f"expectations/{source}.json is stale: run `python -m pipelines.validation.suites` and commit it")
+        f"expectations/{source}.json is stale: run `python -m pipelines.ingest.validation.suites` and commit it")
 
 
 @pytest.mark.parametrize("source", SOURCE_NAMES)
@@ -25,7 +25,7 @@ def test_every_expectation_names_a_rule_and_a_message(source):
 
 
 def test_people_survey_suite_covers_every_question_and_routing_rule():
-    from pipelines.reference import question_bank
+    from pipelines.shared.reference import question_bank
 
     suite = json.loads(suite_path("people_survey").read_text(encoding="utf-8"))
     coded = {e["kwargs"]["column"] for e in suite["expectations"] if e["meta"]["rule"] == "valid_code"}

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pipelines.config import Settings
-from pipelines.exports import COLUMNS, NOTES_SHEET, SHEET_NAME_LIMIT, sheet_names, write_exports
-from pipelines.report_data import load_report_data
+from pipelines.report.exports import COLUMNS, NOTES_SHEET, SHEET_NAME_LIMIT, sheet_names, write_exports
+from pipelines.report.data import load_report_data
 from tests.helpers import build_sample_warehouse
 from warehouse.db import get_engine
 from warehouse.view_files import contracts

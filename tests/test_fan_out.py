@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from pipelines import flow
-from pipelines.ingest import HOLD_LOADS_ENV
+from pipelines.orchestration import flow
+from pipelines.ingest.steps import HOLD_LOADS_ENV
 from tests.conftest import SAMPLES
 from tests.helpers import query
 
@@ -48,7 +48,7 @@ def test_files_one_at_a_time_are_validated_loaded_and_published_as_a_batch(setti
 LOADER = """
 import json, sys
 from pathlib import Path
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
 settings = Settings(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], 10)
 flow.load_one(settings, json.loads(sys.argv[4]))

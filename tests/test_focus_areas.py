@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import focus_areas
+from pipelines.publish import focus_areas
 from tests.helpers import query
 
 

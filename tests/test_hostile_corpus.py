@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES, warehouse_on
 from tests.helpers import SAMPLE_FILES, cell, frame_edit, query, run_cli, with_organisation
@@ -188,7 +188,7 @@ def test_a_database_error_fails_the_file_alone_without_leaking_its_rows(referenc
     """The warehouse refuses a row (as it did for gaps in the contract): the file fails with a
     report, a load-log row and a quarantine; the database error, whose text holds the rows, is
     never shown; the valid file of the same batch still loads; the exit code says 'failed'."""
-    import pipelines.sources.stay_interviews as stay
+    import pipelines.ingest.sources.stay_interviews as stay
 
     real_load = stay.SOURCE.load
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from pipelines import improvement_tracker as tracker
-from pipelines.survey_results import SURVEY_FACTS
+from pipelines.publish import improvement_tracker as tracker
+from pipelines.publish.survey_results import SURVEY_FACTS
 from tests.helpers import query
 from warehouse.db import get_engine
 

@@ -1,11 +1,11 @@
-"""Does intention predict leaving? The tests of pipelines/intention_leaving.py on planted
+"""Does intention predict leaving? The tests of pipelines/measures/intention_leaving.py on planted
 directorates, and on the sample warehouse's published figures."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from pipelines import intention_leaving as il
+from pipelines.measures import intention_leaving as il
 from warehouse.db import get_engine
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pipelines.landing_watch import LEDGER_NAME, claim_new_files
+from pipelines.orchestration.landing_watch import LEDGER_NAME, claim_new_files
 from tests.conftest import SAMPLES
 
 
@@ -48,11 +48,11 @@ def test_a_file_still_being_written_waits_for_the_next_poll(tmp_path):
 
 
 def test_the_trigger_serialises_and_fires_for_a_landed_file(tmp_path):
-    from pipelines.airflow_triggers import LandedFileTrigger
+    from pipelines.orchestration.airflow_triggers import LandedFileTrigger
 
     trigger = LandedFileTrigger(directory=str(tmp_path), poll_interval=0.05)
     classpath, kwargs = trigger.serialize()
-    assert classpath == "pipelines.airflow_triggers.LandedFileTrigger"
+    assert classpath == "pipelines.orchestration.airflow_triggers.LandedFileTrigger"
     assert LandedFileTrigger(**kwargs).serialize() == (classpath, kwargs)
     shutil.copy(SAMPLES / "exa_pulse_2025-03.csv", tmp_path / "pulse.csv")
 
@@ -78,9 +78,9 @@ def test_a_run_reads_only_the_files_its_events_announce(tmp_path):
     import sys
     from types import SimpleNamespace
 
-    from pipelines.airflow_local import DAGS_FOLDER
+    from pipelines.orchestration.airflow_local import DAGS_FOLDER
     from pipelines.config import Settings
-    from pipelines.flow import find_landed_files
+    from pipelines.orchestration.flow import find_landed_files
 
     sys.path.insert(0, str(DAGS_FOLDER))
     try:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
 from tests.helpers import query, row_counts, run_cli, with_organisation
@@ -32,7 +32,7 @@ def data_counts(url: str) -> dict:
 
 
 def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(ready, monkeypatch):
-    import pipelines.sources.people_survey as people_survey
+    import pipelines.ingest.sources.people_survey as people_survey
 
     before = row_counts(ready.warehouse_url)
 
@@ -55,7 +55,7 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(ready, monkeypatch):
 
 
 def test_a_failure_after_loading_shows_nothing_and_the_rerun_finishes_the_job(ready, monkeypatch):
-    import pipelines.flow as flow_module
+    import pipelines.orchestration.flow as flow_module
 
     def fail(*_args, **_kwargs):
         raise RuntimeError("worker lost (simulated)")

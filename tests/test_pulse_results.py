@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.pulse_weighting import effective_n, margin_of_error, trim, weight_to_population
+from pipelines.measures.pulse_weighting import effective_n, margin_of_error, trim, weight_to_population
 
 
 def sample_of(cells: dict[tuple[str, str], int]) -> pd.DataFrame:

@@ -15,10 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from nlp.comments import process_comments
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
-from pipelines.report import INDEX_NAME, build_report
-from pipelines.sample_data import write_sample_organisation
+from pipelines.report.build import INDEX_NAME, build_report
+from pipelines.samples.deliveries import write_sample_organisation
 from warehouse.db import get_engine
 
 # Planted in every suppressed cell behind the views. Out of every real figure's range (shares are
@@ -159,7 +159,7 @@ def test_labels_not_codes_and_whole_numbers(report):
 
 def test_response_rates_are_published_only_through_the_disclosure_rules(report):
     settings, _ = report
-    from pipelines.response_rates import response_rates
+    from pipelines.report.response_rates import response_rates
 
     rates = response_rates(get_engine(settings.warehouse_url), settings.min_group_size)
     shown = rates[~rates["suppressed"]]
@@ -176,7 +176,7 @@ def test_response_rates_are_published_only_through_the_disclosure_rules(report):
 def test_response_rates_survive_the_attacker():
     """A small organisation: a team of 9 staff beside a shown directorate, grades and sexes of a few.
     The attacker solves each linked table the rates are protected in (the unit tree, each breakdown)."""
-    from pipelines.response_rates import rate_cells, rate_tables
+    from pipelines.report.response_rates import rate_cells, rate_tables
     from tests.attacker import deducible_ranges, exposed
 
     units = pd.DataFrame({"unit_code": ["ORG", "D1", "D2", "T1", "T2"], "unit_name": list("OABCD"),
@@ -202,7 +202,7 @@ def test_response_rates_survive_the_attacker():
 def test_sample_comments_only_from_published_themes(report):
     settings, paths = report
     engine = get_engine(settings.warehouse_url)
-    from pipelines.report_comments import sample_comments
+    from pipelines.report.comments import sample_comments
 
     samples = sample_comments(engine, settings.min_group_size)
     assert not samples.empty and (samples["theme_comments"] >= settings.min_group_size).all()
@@ -250,7 +250,7 @@ def test_reports_render_in_headless_chromium_accessibly(report, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from pipelines.report_pdf import CHROMIUM_ARGS
+    from pipelines.report.pdf import CHROMIUM_ARGS
 
     _, paths = report
     directorate = next(p for p in paths if p.name.startswith("unit-"))
@@ -292,7 +292,7 @@ def test_reports_render_in_headless_chromium_accessibly(report, tmp_path):
 @pytest.mark.slow
 def test_reports_print_to_a4_pdf(report, tmp_path):
     _require_browser()
-    from pipelines.report_pdf import print_pdfs
+    from pipelines.report.pdf import print_pdfs
 
     _, paths = report
     copy = tmp_path / paths[0].name
@@ -304,7 +304,7 @@ def test_reports_print_to_a4_pdf(report, tmp_path):
 
 
 def test_pdf_without_a_browser_says_so(tmp_path, monkeypatch):
-    from pipelines.report_pdf import NoBrowser, print_pdfs
+    from pipelines.report.pdf import NoBrowser, print_pdfs
 
     monkeypatch.setenv("CULTURE_CHROMIUM", str(tmp_path / "no-such-browser"))
     with pytest.raises(NoBrowser, match="no headless Chromium found"):
@@ -367,7 +367,7 @@ def test_a_wave_where_every_unit_is_suppressed(tmp_path):
 
 
 def test_the_summary_names_the_largest_movements_and_counts_the_rest():
-    from pipelines.report_findings import year_movements
+    from pipelines.report.findings import year_movements
 
     overall = pd.DataFrame({"measure": [f"B{i:02d}" for i in range(1, 13)], "measure_label": [f"Measure {i}" for i in range(1, 13)],
                             "value": 50.0, "change_pp": [float(i) for i in range(1, 13)], "change_significant": True,

@@ -1,7 +1,7 @@
 """The report's priorities sections: ready HTML tables with labels, not codes, from published views."""
 from __future__ import annotations
 
-from pipelines import report_priorities
+from pipelines.report import priorities as report_priorities
 from warehouse.db import get_engine
 
 
@@ -20,7 +20,7 @@ def test_priority_sections_show_labels_not_codes(sample_warehouse):
 
 
 def test_priority_sections_of_an_empty_warehouse_say_nothing_rather_than_fail(tmp_path):
-    from pipelines import flow
+    from pipelines.orchestration import flow
     from pipelines.config import Settings
 
     settings = Settings(var_dir=tmp_path / "var", landing_dir=tmp_path / "landing",

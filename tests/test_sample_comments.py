@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from pipelines import sample_comments
-from pipelines.sample_data import write_sample_organisation
-from pipelines.sample_followups import _leaving_reason_shares, exit_frame
+from pipelines.samples import comments as sample_comments
+from pipelines.samples.deliveries import write_sample_organisation
+from pipelines.samples.followups import _leaving_reason_shares, exit_frame
 
 SITUATIONS = {situation: theme for theme, (situations, _) in sample_comments.PHRASES.items() for situation in situations}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipelines.significance import differs_from_benchmark, two_proportion_significant, wilson_interval
+from pipelines.measures.significance import differs_from_benchmark, two_proportion_significant, wilson_interval
 
 
 def test_wilson_interval_matches_a_hand_computed_case():

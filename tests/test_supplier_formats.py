@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES, warehouse_on
 from tests.helpers import SAMPLE_FILES, query, run_cli

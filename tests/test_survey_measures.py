@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.survey_measures import compute_measures
+from pipelines.measures.survey_measures import compute_measures
 
 UNITS = pd.DataFrame([
     ("ORG", "Org", None, "organisation"),

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import flow
-from pipelines.ingest import load_file, validate_file, FileOutcome
+from pipelines.orchestration import flow
+from pipelines.ingest.steps import load_file, validate_file, FileOutcome
 from tests.conftest import SAMPLES
 from tests.helpers import query, run_cli
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import flow
+from pipelines.orchestration import flow
 from pipelines.config import Settings
 from tests.conftest import SAMPLES
 from tests.helpers import SAMPLE_FILES, cell, frame_edit, row_counts, with_organisation

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.config import Settings
-from pipelines.flow import initialise_warehouse
+from pipelines.orchestration.flow import initialise_warehouse
 from tests.helpers import ingest_landing, query, run_cli
 from warehouse.db import current_revision, downgrade, forget_reflected_schema, get_engine, migrate
 

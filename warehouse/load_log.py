@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pipelines.faults import PipelineFault
+from pipelines.shared.faults import PipelineFault
 from warehouse.db import table
 
 # A file whose checksum reached one of these outcomes has been taken in already.
@@ -37,7 +37,18 @@ def lock_source(connection: Connection, source: str) -> None:
     # unnoticed: refuse instead. The cure is a migration that inserts the source's ingest_lock row.
     if hit != 1:
         raise MissingLock(f"no ingest_lock row for {source!r}: the warehouse cannot serialise its writers; "
-                          "add the row in a migration (see 0002_all_sources_raw)")
+                          "`culture init` adds the row of every registered source")
+
+
+def ensure_locks(connection: Connection, sources: list[str]) -> list[str]:
+    """Add the ingest_lock row of each source that has none (a source registered after the
+    migrations that seeded the first ones). Returns the sources added."""
+    lock = table(connection.engine, "ingest_lock")
+    present = set(connection.execute(sa.select(lock.c.source)).scalars())
+    missing = [source for source in dict.fromkeys(sources) if source not in present]
+    if missing:
+        connection.execute(sa.insert(lock), [{"source": source} for source in missing])
+    return missing
 
 
 def record(connection: Connection, *, source: str, file_name: str, checksum: str, outcome: str,

@@ -61,6 +61,13 @@ def ancestor_paths(units: pd.DataFrame) -> dict[str, list[str]]:
     return paths
 
 
+def directorate_of(paths: dict[str, list[str]], unit) -> str | None:
+    """The directorate (a child of the top unit) `unit` sits in, from `ancestor_paths`; None for the
+    top unit itself or a unit not in the tree."""
+    path = paths.get(unit)
+    return path[1] if path is not None and len(path) > 1 else None
+
+
 def top_unit_code(connection: Connection) -> str:
     """The organisation's code: the unit without a parent (sources without org_code use it)."""
     units = table(connection.engine, "dim_org_unit")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from pipelines import contract, measure_catalogue, reference
+from pipelines.shared import contract, reference
+from pipelines.measures import measure_catalogue
 from warehouse.db import table
 from warehouse.load_log import lock_source
 
@@ -59,8 +60,8 @@ def code_rows() -> list[dict]:
         for r in reference.read_reference_csv("stay_factors.csv")
     ]
     rows += [
-        {"list_name": "pulse_item", "code": r["code"], "label": r["label"], "attribute": r["cultural_shift"]}
-        for r in reference.read_reference_csv("pulse_items.csv")
+        {"list_name": "pulse_item", "code": item.code, "label": item.label, "attribute": item.cultural_shift}
+        for item in reference.pulse_items()
     ]
     # The stay-interview splits, so that every view's group_value has a readable label.
     rows += [

@@ -1,7 +1,7 @@
 -- The inspection's areas for improvement: per evidencing measure and current annual wave, pulse or
 -- exit/stay interview period, the organisation's figure, its change since the previous one and the
 -- status that change earns, the distance to the target set in
--- pipelines/reference_data/improvement_areas.yml, the pace achieved since the first tracked figure
+-- pipelines/shared/reference_data/improvement_areas.yml, the pace achieved since the first tracked figure
 -- beside the pace the target needs, and (annual rows) what the latest pulse since suggests.
 SELECT t.area_id,
        t.area,

@@ -1,5 +1,5 @@
 -- Every measure any hr_* view reports, from the one measure catalogue in the code
--- (pipelines/measure_catalogue.py, loaded into ref_measure by `culture init`).
+-- (pipelines/measures/measure_catalogue.py, loaded into ref_measure by `culture init`).
 SELECT measure,
        label,
        question_text,

@@ -1,0 +1,1 @@
+"""Disclosure control: which computed cells may be published, and what an analyst could deduce."""

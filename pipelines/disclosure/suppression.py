@@ -1,0 +1,467 @@
+"""Disclosure control (methodology.md): minimum group size and secondary suppression solved across
+every linked table of a measure at once.
+
+Cells are (group, measure). A *family* is a parent group and child groups inside it (a unit and
+its sub-units; a unit and one demographic's groups; an organisation-wide group and the same group
+in each directorate). The parent's respondents not in any child form the family's *remainder*
+(direct members, "not stated"), which is never published. The attacker (methodology.md) knows
+every shown value, every group's respondent count, and solves all families of a measure at once
+within the value range. A measure's cells are suppressed so that:
+
+1. no cell of 1-9 respondents is shown (primary suppression; callers may mark more primaries,
+   e.g. a group that answered a sensitive question unanimously);
+2. no hidden group cell, and no remainder of 1-9 respondents, is fixed exactly by the relations
+   (cells of nobody aside: they have nothing to disclose);
+3. every primary cell keeps a protection interval for every split: the values it can take span
+   at least `disclosure_intervals.required_width` (one respondent's worth), or as much as its
+   parents' own figures allow;
+4. in a family whose parent is shown, the hidden part (hidden children + remainder) is either
+   empty or at least `min_group_size` respondents, so no small *combination* is exposed either.
+
+Exact fixing is cheap to re-check and is mended one complement per linked part at a time;
+intervals need linear programmes, so each round gives every leaking cell one complement, then
+checks again. A complement
+is a shown child before any parent (hiding a total leaves it alone in each of its own breakdowns),
+preferably one that can move the other way and would not be left alone elsewhere, then the
+smallest; the organisation's own figure last of all. Measures that must share one pattern (the
+splits of one question, whose shares add up to 100) share a `key`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from pipelines.disclosure.intervals import Component, achievable_width, required_width
+
+VALUE_RANGE = 100.0
+FIXED = "value fixed exactly by published relations"
+NARROW = "value bounded more tightly than the protection interval"
+SMALL_COMBINATION = "hidden cells of fewer than the threshold together, fixed by a shown parent"
+_SLACK = 1e-6
+
+
+def suppress(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, *,
+             adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE,
+             hidden_parents_pin: bool = False) -> pd.Series:
+    """Boolean Series (aligned with `cells`) of suppressed cells.
+
+    cells: group_id, measure, respondents; optional `value` (enables the protection-interval
+    test; without it only exact fixing is checked), `key` (measures suppressed together, default
+    the measure) and `primary` (extra primary cells).
+    families: family_id, group_id, role ('parent' or 'child'); one parent per family.
+    adding_keys: keys whose measures' values add up to the whole range in every cell.
+    hidden_parents_pin: let a hidden parent's own figure limit the interval its children need
+    (weaker: used for comment theme shares, whose small tables otherwise lose their totals).
+    """
+    frame = cells.reset_index(drop=True)
+    flags = np.zeros(len(frame), dtype=bool)
+    with threadpool_limits(1):  # many small factorisations: threads cost more than they save
+        for rows, table in _linked_tables(frame, families, min_group_size, adding_keys, value_range):
+            table.hidden_parents_pin = hidden_parents_pin
+            flags[rows] = table.protect()
+    return pd.Series(flags, index=cells.index, name="suppressed")
+
+
+def find_leaks(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, hidden: pd.Series, *,
+               adding_keys: frozenset[str] = frozenset(), value_range: float = VALUE_RANGE) -> pd.DataFrame:
+    """The attacker's view of a published pattern: one row (group_id, key, reason) per hidden cell
+    that can be fixed or bounded too tightly, or small hidden combination a shown parent fixes.
+    `cells` as for `suppress` (true respondents and values); `hidden` aligned with `cells`."""
+    frame = cells.reset_index(drop=True)
+    hidden_flags = hidden.to_numpy(dtype=bool)
+    found = []
+    with threadpool_limits(1):
+        tables = list(_linked_tables(frame, families, min_group_size, adding_keys, value_range, hidden_flags))
+        leaks = [(rows, table, table.leaks()) for rows, table in tables]
+    for rows, table, table_leaks in leaks:
+        key = frame.loc[rows[0], "key"] if "key" in frame else frame.loc[rows[0], "measure"]
+        for cell, family, reason, _split in table_leaks:
+            if table.is_group[cell]:
+                found.append((table.groups[cell], key, reason))
+            else:  # a remainder: report the family's parent
+                parent = table.equations[family][0][0] if family is not None else table.equations[table.family_of[cell][0]][0][0]
+                found.append((table.groups[parent], key, f"{reason} (respondents not in any shown sub-group)"))
+    return pd.DataFrame(found, columns=["group_id", "key", "reason"]).drop_duplicates()
+
+
+def _linked_tables(frame: pd.DataFrame, families: pd.DataFrame, k: int, adding_keys: frozenset[str],
+                   value_range: float, hidden: np.ndarray | None = None):
+    keys = frame["key"] if "key" in frame else frame["measure"]
+    extra = frame["primary"].fillna(False).to_numpy(dtype=bool) if "primary" in frame else np.zeros(len(frame), dtype=bool)
+    # Plain arrays sliced per table: a data frame's indexing costs more than a small table's work.
+    group_ids, measures = frame["group_id"].to_numpy(), frame["measure"].to_numpy()
+    respondents = frame["respondents"].to_numpy(dtype=float)
+    values = frame["value"].to_numpy(dtype=float) if "value" in frame and frame["value"].notna().any() else None
+    family_index = _FamilyIndex.of(families)
+    for key, rows in frame.groupby(keys, sort=False).indices.items():
+        yield rows, LinkedTable(group_ids[rows], measures[rows], respondents[rows], None if values is None else values[rows],
+                                extra[rows], family_index, k, adding=key in adding_keys, value_range=value_range,
+                                hidden_rows=None if hidden is None else hidden[rows])
+
+
+@dataclass(frozen=True)
+class _FamilyIndex:
+    """The families as arrays over one numbering of their groups, built once for all of a
+    measure's linked tables: parent per family, and the children in family order."""
+    group_ids: pd.Index
+    parent: np.ndarray  # (families,) group numbers
+    child: np.ndarray  # (children,) group numbers, grouped by family
+    child_family: np.ndarray  # (children,) the family of each child
+    _layouts: dict  # equations and families per table layout, shared by tables of that layout
+
+    @classmethod
+    def of(cls, families: pd.DataFrame) -> "_FamilyIndex":
+        parents = families[families["role"] == "parent"].drop_duplicates("family_id").set_index("family_id")["group_id"]
+        children = families[(families["role"] == "child") & families["family_id"].isin(parents.index)]
+        children = children.sort_values("family_id", kind="stable")
+        family_ids, child_family = np.unique(children["family_id"].to_numpy(), return_inverse=True)
+        group_ids = pd.Index(pd.unique(pd.concat([parents, children["group_id"]], ignore_index=True)))
+        return cls(group_ids, group_ids.get_indexer(parents.loc[family_ids]),
+                   group_ids.get_indexer(children["group_id"]), child_family.astype(np.int64), {})
+
+    def equations(self, found: np.ndarray, kid_cells: np.ndarray, kid_family: np.ndarray, present: np.ndarray,
+                  parents: np.ndarray, with_rest: np.ndarray) -> tuple[list[list[tuple[int, float]]], dict[int, list[int]]]:
+        """A table's equations (parent +1, children and remainder -1) and each cell's families.
+        Tables of one measure mostly share their groups and which families have a remainder, so
+        the structure is built once per such layout and shared (it is only read)."""
+        layout = (found.tobytes(), present.tobytes(), with_rest.tobytes())
+        if layout not in self._layouts:
+            starts = np.searchsorted(kid_family, np.arange(len(self.parent) + 1))
+            equations: list[list[tuple[int, float]]] = []
+            family_of: dict[int, list[int]] = defaultdict(list)
+            remainder = len(found)
+            for f, rest, parent in zip(present.tolist(), with_rest.tolist(), parents.tolist()):
+                terms = [(parent, 1.0)] + [(c, -1.0) for c in kid_cells[starts[f]:starts[f + 1]].tolist()]
+                if rest:
+                    terms.append((remainder, -1.0))
+                    remainder += 1
+                for cell, _ in terms:
+                    family_of[cell].append(len(equations))
+                equations.append(terms)
+            self._layouts[layout] = (equations, family_of)
+        return self._layouts[layout]
+
+
+class LinkedTable:
+    """One key's cells (one per group, one column per split measure) and the families linking them."""
+
+    def __init__(self, group_ids: np.ndarray, measures: np.ndarray, respondents: np.ndarray, values: np.ndarray | None,
+                 extra_primary: np.ndarray, families: "_FamilyIndex", k: int, *,
+                 adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
+        """One row per (group, measure) cell: `values` None where only exact fixing is checked."""
+        self.k, self.adding, self.value_range = k, adding, value_range
+        group_index, groups = pd.factorize(group_ids)  # codes in order of first appearance
+        split_index, splits = pd.factorize(measures)
+        self.groups, self.splits = list(groups), list(splits)
+        n = np.zeros(len(self.groups))
+        np.maximum.at(n, group_index, respondents)
+        self.has_values = values is not None and not np.isnan(values).all()
+        grid = np.full((len(self.groups), len(self.splits)), np.nan)
+        if self.has_values:
+            grid[group_index, split_index] = values
+        numerators = np.nan_to_num(grid) * n[:, None]
+        primary = np.zeros(len(self.groups), dtype=bool)
+        np.logical_or.at(primary, group_index, extra_primary)
+        primary |= n < k
+        self._row_group = group_index
+
+        # Families present in this table, each with its remainder as an extra (never shown) cell.
+        local = np.full(len(families.group_ids), -1)
+        found = families.group_ids.get_indexer(self.groups)
+        local[found[found >= 0]] = np.flatnonzero(found >= 0)
+        parent_of = local[families.parent]
+        kept = (local[families.child] >= 0) & (parent_of[families.child_family] >= 0)
+        kid_cells, kid_family = local[families.child][kept], families.child_family[kept]
+        kid_n = np.bincount(kid_family, weights=n[kid_cells], minlength=len(parent_of))
+        kid_numerators = np.zeros((len(parent_of), len(self.splits)))
+        np.add.at(kid_numerators, kid_family, numerators[kid_cells])
+        present = np.unique(kid_family)
+        parents = parent_of[present]
+        rest_n = n[parents] - kid_n[present]
+        with_rest = rest_n > 0.5
+        self.equations, self.family_of = families.equations(found, kid_cells, kid_family, present, parents, with_rest)
+        rest_tops = np.clip(numerators[parents] - kid_numerators[present], 0, (value_range * rest_n)[:, None])[with_rest]
+        sizes = np.concatenate([n, rest_n[with_rest]])
+        tops = np.vstack([numerators, rest_tops])
+        sensitive = np.concatenate([primary, rest_n[with_rest] < k])
+        self.n, self.numerators, self.needs_protection = sizes, tops, sensitive
+        self.hidden = self.needs_protection.copy()
+        if hidden_rows is not None:  # auditing a published pattern rather than choosing one
+            self.hidden[:len(self.groups)] = False
+            np.logical_or.at(self.hidden, group_index, hidden_rows)
+        self.hidden[len(self.groups):] = True  # remainders are never published
+        self.is_group = np.arange(len(self.n)) < len(self.groups)
+        self.hidden_parents_pin = False
+        self.root = int(np.argmax(self.n[:len(self.groups)]))
+        self._fixed_cache: dict[tuple, np.ndarray] = {}
+        self._seen = (self.numerators.copy(), self.numerators.copy())
+        self._components_of: tuple[bytes | None, list[Component]] = (None, [])
+        self._narrow_cache: dict[tuple, list] = {}
+
+    def protect(self) -> np.ndarray:
+        """Add secondary suppressions until nothing leaks. Exact fixing is cheap to re-check, so
+        those leaks are mended one complement per component at a time; interval leaks need linear programmes, so
+        each round mends every leaking cell once and then checks again. The organisation's own
+        figure is hidden only in a round where nothing else could be."""
+        while True:
+            self._mend_fixed_cells()
+            leaks = self.leaks()
+            added: set[int] = set()
+            for root_allowed in (False, True):
+                for cell, family, _reason, split in leaks:
+                    complement = self._complement_for(cell, family, split, exclude=added, root_allowed=root_allowed)
+                    if complement is not None:
+                        added.add(complement)
+                if added:
+                    break
+            if not added:
+                return self.hidden[self._row_group]
+            self.hidden[list(added)] = True
+
+    def _mend_fixed_cells(self) -> None:
+        """One complement per component with a fixed cell each round: components are independent
+        until a complement joins them, and recomputing them after every single complement is what
+        a small organisation's thousands of small cells would otherwise pay for. A component whose
+        only candidates were taken this round waits for the next (the taken one may mend it too);
+        the organisation's own figure is hidden only when nothing else can be."""
+        while True:
+            added: set[int] = set()
+            waiting: list[list[int]] = []
+            for component in self.components():
+                fixed = [int(c) for c in self._fixed_cells(component)]
+                if not fixed:
+                    continue
+                complement = next((c for cell in fixed if (c := self._complement_for(
+                    cell, None, None, exclude=added, root_allowed=False)) is not None), None)
+                if complement is None:
+                    waiting.append(fixed)
+                else:
+                    added.add(complement)
+            if not added:
+                added = {c for fixed in waiting[:1] for cell in fixed[:1]
+                         if (c := self._complement_for(cell, None, None, root_allowed=True)) is not None}
+            if not added:
+                return
+            self.hidden[list(added)] = True
+
+    # -- audit -------------------------------------------------------------------------------
+    def leaks(self) -> list[tuple[int, int | None, str, int | None]]:
+        """(cell, family to protect it in or None for any of its families, reason, split) per leak."""
+        leaking: list[tuple[int, int | None, str, int | None]] = []
+        rows, cols, values = self._terms
+        below = (values < 0) & self.hidden[cols]  # hidden children and remainders
+        hidden_n = np.bincount(rows[below], weights=self.n[cols[below]], minlength=len(self.equations))
+        parents = cols[values > 0]  # one parent term per equation, in equation order
+        for family in np.flatnonzero(~self.hidden[parents] & (hidden_n > 0) & (hidden_n < self.k)).tolist():
+            leaking.append((int(parents[family]), family, SMALL_COMBINATION, None))
+        for component in self.components():
+            leaking.extend((int(c), None, FIXED, None) for c in self._fixed_cells(component))
+            signature = component.cells.tobytes()
+            if signature not in self._narrow_cache:  # unchanged since an earlier round: same answer
+                self._narrow_cache[signature] = self._narrow_cells(component)
+            leaking.extend(self._narrow_cache[signature])
+        return leaking
+
+    def _fixed_cells(self, component: Component) -> np.ndarray:
+        """Hidden group cells fixed exactly (a hidden cell must protect something, and a fixed one
+        cannot), and small remainders fixed exactly; cells of nobody aside."""
+        signature = component.cells.tobytes()
+        if signature not in self._fixed_cache:
+            cells = component.cells
+            # A cell of nobody (no leavers in a team this quarter) has nothing to disclose.
+            matters = (self.is_group[cells] | self.needs_protection[cells]) & (self.n[cells] > 0)
+            self._fixed_cache[signature] = cells[component.fixed() & matters]
+        return self._fixed_cache[signature]
+
+    def _narrow_cells(self, component: Component) -> list[tuple[int, None, str, int]]:
+        """Protected cells (not fixed) whose interval is narrower than required, with the split."""
+        if not self.has_values:
+            return []
+        cells = component.cells
+        # Published cells keep the interval; a remainder (never a row of any view) is kept from
+        # exact recovery and from small combinations only.
+        guarded = np.flatnonzero(self.needs_protection[cells] & self.is_group[cells] & ~component.fixed())
+        if guarded.size == 0:
+            return []
+        need = self._needed_numerator_width(cells[guarded]) - _SLACK
+        widths = component.interval_widths(guarded)
+        leaking = []
+        for row, position in enumerate(guarded):
+            for split in range(len(self.splits)):
+                if widths[row, split] >= need[row, split]:
+                    continue
+                if not component.reaches(int(position), split, need[row, split]):
+                    leaking.append((int(cells[position]), None, NARROW, split))
+                    break
+        return leaking
+
+    def _needed_numerator_width(self, cells: np.ndarray) -> np.ndarray:
+        """(cells x splits) protection interval in numerator units, limited to what could be
+        protected at all: a group's shown parents' own figures already bound it (if nobody in the
+        directorate gave an answer, nobody in its teams did), whatever is hidden below them."""
+        n = self.n[cells]
+        wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
+        pairs = [(row, parent) for row, cell in enumerate(cells) for family in self.family_of[cell]
+                 if (parent := self.equations[family][0][0]) != cell
+                 and (self.hidden_parents_pin or not self.hidden[parent])]  # only a published figure can pin it
+        if pairs:
+            rows, parents = np.array(pairs).T
+            possible = achievable_width(n[rows, None], self.numerators[cells[rows]], self.n[parents, None],
+                                        self.numerators[parents], self.value_range)
+            np.minimum.at(wanted, rows, possible)
+        return wanted * n[:, None]
+
+    @cached_property
+    def _terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The equations as coordinate arrays: equation, cell, coefficient (+1 for a family's
+        parent, -1 for its children and remainder)."""
+        rows = np.array([f for f, terms in enumerate(self.equations) for _ in terms], dtype=np.int64)
+        cols = np.array([c for terms in self.equations for c, _ in terms], dtype=np.int64)
+        values = np.array([v for terms in self.equations for _, v in terms], dtype=float)
+        return rows, cols, values
+
+    def components(self) -> list[Component]:
+        """Hidden cells grouped into the connected parts of the equations that link them."""
+        pattern = self.hidden.tobytes()
+        if self._components_of[0] != pattern:  # the pattern changed since they were last found
+            self._components_of = (pattern, self._find_components())
+        return self._components_of[1]
+
+    def _find_components(self) -> list[Component]:
+        rows, cols, values = self._terms
+        on_hidden = self.hidden[cols]
+        hidden = np.flatnonzero(self.hidden)
+        if hidden.size == 0:
+            return []
+        n_equations = len(self.equations)
+        labels = _linked_labels(rows[on_hidden], n_equations + cols[on_hidden], n_equations + len(self.n))
+        constants = np.zeros((n_equations, len(self.splits)))
+        shown_terms = ~on_hidden
+        np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
+        # Sort cells and terms by component once, so each component is a slice (a table of a small
+        # organisation has thousands of small components: no per-component pass over the table).
+        cell_label = labels[n_equations + hidden]
+        cell_order = np.argsort(cell_label, kind="stable")
+        cells_sorted, cell_labels_sorted = hidden[cell_order], cell_label[cell_order]
+        cell_starts = np.flatnonzero(np.r_[True, np.diff(cell_labels_sorted) != 0])
+        local_cell = np.zeros(len(self.n), dtype=np.int64)
+        local_cell[cells_sorted] = np.arange(len(cells_sorted)) - np.repeat(cell_starts, np.diff(np.r_[cell_starts, len(cells_sorted)]))
+        term_rows, term_cols, term_values = rows[on_hidden], cols[on_hidden], values[on_hidden]
+        term_label = labels[n_equations + term_cols]
+        term_order = np.lexsort((term_rows, term_label))
+        term_rows, term_cols, term_values, term_label = (a[term_order] for a in (term_rows, term_cols, term_values, term_label))
+        cell_ends = np.r_[cell_starts[1:], len(cells_sorted)]
+        component_labels = cell_labels_sorted[cell_starts]  # a hidden cell in no family has no terms
+        term_starts = np.searchsorted(term_label, component_labels, side="left")
+        term_ends = np.searchsorted(term_label, component_labels, side="right")
+        # Each component's equations numbered from 0 in one pass: terms are sorted by component,
+        # then equation, so a new number starts wherever either changes.
+        starts_equation = np.r_[True, (np.diff(term_rows) != 0) | (np.diff(term_label) != 0)]
+        equation_number = np.cumsum(starts_equation) - 1
+        previous = {c.cells.tobytes(): c for c in self._components_of[1]}
+        result = []
+        for cell_start, cell_end, term_start, term_end in zip(cell_starts, cell_ends, term_starts, term_ends):
+            cells = cells_sorted[cell_start:cell_end]  # ascending: the sort by component was stable
+            reused = previous.get(cells.tobytes())
+            if reused is not None:  # same hidden cells, hence the same equations and constants
+                result.append(reused)
+                continue
+            terms = slice(term_start, term_end)
+            equations = term_rows[terms][starts_equation[terms]]
+            local_equation = equation_number[terms] - (equation_number[term_start] if term_end > term_start else 0)
+            matrix = np.zeros((len(equations), len(cells)))
+            np.add.at(matrix, (local_equation, local_cell[term_cols[terms]]), term_values[terms])
+            result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
+                                    self.numerators[cells], self.adding, seen=self._seen))
+        return result
+
+    # -- choosing a complement -------------------------------------------------------------------
+    def _complement_for(self, cell: int, only_family: int | None, split: int | None,
+                        exclude: set[int] = frozenset(), root_allowed: bool = True) -> int | None:
+        """The shown group cell to hide next to protect `cell`.
+
+        A child of one of its families before any parent: hiding a unit's or a group's total
+        leaves it alone in each of its own breakdowns, each of which then needs a complement, and
+        so on up the tree. Among children: for an interval too narrow, one that can move the other
+        way in that split; one that would not be left alone in another family; then the smallest.
+        Where the cell's families have no shown child, the families of the hidden cells linked to
+        it are tried, nearest first; parents only when no child anywhere would do, and the
+        organisation's own figure last of all."""
+        exclude = set(exclude) | {self.root}
+        families_to_try = [[only_family]] if only_family is not None else list(self._linked_families(cell))
+        for parents_allowed in (False, True):
+            for families in families_to_try:
+                choice = self._best_shown(families, split, exclude, cell, parents_allowed)
+                if choice is not None:
+                    return choice
+        return self._root_if_shown() if root_allowed else None
+
+    def _linked_families(self, cell: int):
+        """The cell's families, then those of the hidden cells they link it to, and so on."""
+        seen, frontier = {cell}, [cell]
+        while frontier:
+            families = sorted({f for c in frontier for f in self.family_of[c]})
+            yield families
+            linked = {c for f in families for c, _ in self.equations[f] if self.hidden[c]} - seen
+            seen |= linked
+            frontier = sorted(linked)
+
+    def _root_if_shown(self) -> int | None:
+        return None if self.hidden[self.root] else self.root
+
+    def _families_left_alone(self, cell: int, chosen_in: int) -> int:
+        """How many of the cell's other families have nothing hidden: hiding it there would leave
+        it alone, fixed by subtraction, and start a chain of further complements."""
+        return sum(1 for f in self.family_of[cell] if f != chosen_in
+                   and not any(self.hidden[c] for c, _ in self.equations[f] if c != cell))
+
+    def _best_shown(self, families: list[int], split: int | None, exclude: set[int],
+                    protected: int | None = None, parents_allowed: bool = True) -> int | None:
+        best, best_key = None, None
+        for family in families:
+            for rank, (c, _) in enumerate(self.equations[family]):
+                if self.hidden[c] or not self.is_group[c] or c in exclude or (rank == 0 and not parents_allowed):
+                    continue
+                lonely = self._families_left_alone(c, family)
+                if split is None:
+                    key = (rank == 0, lonely, 0, self.n[c], str(self.groups[c]))
+                else:  # an interval too narrow: the complement must be able to move the other way
+                    key = (rank == 0, not self._can_balance(protected, c, rank == 0, split), lonely, self.n[c], str(self.groups[c]))
+                if best_key is None or key < best_key:
+                    best, best_key = c, key
+        return best
+
+    def _can_balance(self, protected: int | None, candidate: int, is_parent: bool, split: int) -> bool:
+        """Whether `candidate` has room to move the way that lets `protected` leave its bound: a
+        sibling moves against it, a parent with it."""
+        x, top = self.numerators[candidate, split], self.value_range * self.n[candidate]
+        room_up, room_down = x < top - 1e-9, x > 1e-9
+        if protected is None:
+            return room_up and room_down
+        px, ptop = self.numerators[protected, split], self.value_range * self.n[protected]
+        if px <= 1e-9:  # must go up
+            return room_up if is_parent else room_down
+        if px >= ptop - 1e-9:  # must go down
+            return room_down if is_parent else room_up
+        return room_up or room_down
+
+
+def _linked_labels(left: np.ndarray, right: np.ndarray, size: int) -> np.ndarray:
+    """Connected parts of the graph with edges left[i]-right[i]: each node's smallest linked node.
+    The smallest label spreads along the edges until nothing changes; the graphs here are
+    shallow (a unit tree's depth), and this costs far less per call than building a sparse
+    matrix for a graph library, which matters when it runs after every added complement."""
+    labels = np.arange(size)
+    while True:
+        edge_label = np.minimum(labels[left], labels[right])
+        before = labels.copy()
+        np.minimum.at(labels, left, edge_label)
+        np.minimum.at(labels, right, edge_label)
+        labels = labels[labels]  # jump to the label's own label: halves the remaining distance
+        if np.array_equal(labels, before):
+            return labels

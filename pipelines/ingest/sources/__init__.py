@@ -1,0 +1,60 @@
+"""One module per landing source: header mapping, contract rules (as GX expectations), loading."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from pipelines.ingest.problems import Problem
+from pipelines.ingest.sources.record import Source
+
+# The sources this package ships, in the order a fresh warehouse takes them in.
+SOURCE_NAMES = ("org_units", "workforce", "people_survey", "pulse", "exit_interviews", "stay_interviews")
+# Sources added from outside this package (a new supplier's feed kept elsewhere, a test's toy source).
+_REGISTERED: dict[str, Source] = {}
+
+
+def register(source: Source, contract: Path) -> None:
+    """Add a source defined outside this package, with its contract (the GX suite its `expectations`
+    render to). `culture init` then creates its ingest lock; ingest, validation and the load log
+    take it like any other."""
+    from pipelines.ingest.validation.gx_runner import use_contract
+
+    use_contract(source.name, contract)
+    _REGISTERED[source.name] = source
+
+
+def unregister(name: str) -> None:
+    _REGISTERED.pop(name, None)
+
+
+def all_sources() -> tuple[Source, ...]:
+    from pipelines.ingest.sources import exit_interviews, org_units, people_survey, pulse, stay_interviews, workforce
+
+    return (org_units.SOURCE, workforce.SOURCE, people_survey.SOURCE, pulse.SOURCE, exit_interviews.SOURCE,
+            stay_interviews.SOURCE, *_REGISTERED.values())
+
+
+def get_source(name: str) -> Source:
+    sources = {s.name: s for s in all_sources()}
+    if name not in sources:
+        raise ValueError(f"unknown source {name!r}; choose from {', '.join(sources)}")
+    return sources[name]
+
+
+def validate(source: Source, frame: pd.DataFrame, connection: Connection, docs=None) -> list[Problem]:
+    """Every contract rule for one file: the GX suite and what the warehouse can store, then the
+    structural checks.
+
+    `docs` (a gx_runner.DataDocsTarget) asks for GX Data Docs of the run.
+    """
+    from pipelines.ingest.validation.gx_runner import run_suite
+    from pipelines.ingest.validation.warehouse_fit import fit_problems
+
+    problems = run_suite(source.name, frame, source.parameters(frame, connection), source.derived_columns(frame),
+                         source.identifier, docs)
+    problems += fit_problems(source.name, frame, connection)
+    if not problems:
+        problems = source.structural_problems(frame, connection)
+    return problems

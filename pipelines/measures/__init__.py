@@ -1,0 +1,1 @@
+"""Measures: the figures computed from loaded records, before any disclosure control."""

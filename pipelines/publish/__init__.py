@@ -1,0 +1,1 @@
+"""Publish: a wave's protected, benchmarked results staged and made current in the warehouse."""
