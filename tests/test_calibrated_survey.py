@@ -23,6 +23,7 @@ import pytest
 from pipelines.shared import reference
 from pipelines.samples import organisation as sample_data
 from pipelines.shared.reference import REFERENCE_DIR
+from pipelines.samples.deliveries import write_sample_organisation
 from pipelines.samples.organisation import calibration_sources
 from pipelines.config import Settings
 from tests.conftest import culture_environment, warehouse_on
@@ -139,7 +140,7 @@ def test_every_year_tells_the_published_story(nca_warehouse):
 def test_pulses_repeat_the_annual_survey(tmp_path, culture_env):
     """The pulses' B33 (weighted to the workforce) sits within a few points of the last annual value."""
     landing = tmp_path / "landing"
-    sample_data.write_sample_organisation(landing, respondents=1200, seed=7, years=(2024,), pulses=3)
+    write_sample_organisation(landing, respondents=1200, seed=7, years=(2024,), pulses=3)
     ingest_landing(landing)
     assert run_cli("ingest", "pulse", *sorted((landing / "pulse").glob("*.csv"))) == 0
     pulses = query(culture_env.warehouse_url, "SELECT pulse_id, value_weighted FROM hr_pulse_results "
