@@ -124,6 +124,7 @@ def _task_instances(api, run_id: str) -> list[dict]:
 
 def task_summary(instances: list[dict]) -> list[str]:
     """One line per task: instances, seconds summed and longest, instances per worker."""
+    from collections import Counter
     from datetime import datetime
 
     by_task: dict[str, list[dict]] = {}
@@ -133,9 +134,7 @@ def task_summary(instances: list[dict]) -> list[str]:
     for task, group in by_task.items():
         seconds = [(datetime.fromisoformat(i["end_date"]) - datetime.fromisoformat(i["start_date"])).total_seconds()
                    for i in group if i["start_date"] and i["end_date"]]
-        hosts: dict[str, int] = {}
-        for instance in group:
-            hosts[instance["hostname"] or "-"] = hosts.get(instance["hostname"] or "-", 0) + 1
+        hosts = Counter(instance["hostname"] or "-" for instance in group)
         lines.append(f"    {task:<22}{len(group):>5} instances {sum(seconds):>9.1f} s summed {max(seconds, default=0):>7.1f} s longest  "
                      + ", ".join(f"{host} {count}" for host, count in sorted(hosts.items())))
     return lines
