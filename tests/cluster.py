@@ -188,6 +188,22 @@ class AirflowCluster:
         client.headers["Authorization"] = f"Bearer {client.get('/auth/token').json()['access_token']}"
         return client
 
+    def run_for_landed_files(self, api, dag_id: str, wait_s: float = 90) -> str:
+        """The id of the run that takes the files landed before the cluster started.
+
+        A scheduled DAG unpaused at creation gets its scheduled run as soon as it is parsed. A run
+        triggered after that would queue behind it (max_active_runs=1) and find the files taken, so
+        the first run is the one to follow; one is triggered only if the scheduler made none."""
+        def runs():
+            return api.get(f"/api/v2/dags/{dag_id}/dagRuns").json()["dag_runs"]
+
+        made = poll_until(runs, wait_s)
+        if made:
+            return min(made, key=lambda run: run["run_after"])["dag_run_id"]
+        triggered = api.post(f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None})
+        triggered.raise_for_status()
+        return triggered.json()["dag_run_id"]
+
     def wait_until_active(self, dag_id: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -91,6 +91,7 @@ def test_a_wave_fans_out_over_two_celery_workers_and_survives_losing_one(
     hold_dir.mkdir()
     victim = surveys[0].name
     (hold_dir / victim).touch()  # the first load of this file waits, uncommitted, until its worker is killed
+    _land(settings, "people_survey", surveys)
     cluster = AirflowCluster(tmp_path / "airflow", metadata_database, settings, broker_url=redis_broker,
                              extra={HOLD_LOADS_ENV: str(hold_dir),
                                     "AIRFLOW__OPERATORS__DEFAULT_QUEUE": f"culture-{uuid.uuid4().hex[:8]}"})
@@ -105,11 +106,7 @@ def test_a_wave_fans_out_over_two_celery_workers_and_survives_losing_one(
         cluster.wait_until_active("pulse_survey")
         wait_for(lambda: api.get("/api/v2/dags/people_survey").json().get("is_paused") is False, 120,
                  "the people_survey DAG", cluster)
-
-        _land(settings, "people_survey", surveys)
-        run = api.post("/api/v2/dags/people_survey/dagRuns", json={"logical_date": None})
-        assert run.status_code in (200, 201), run.text
-        run_id = run.json()["dag_run_id"]
+        run_id = cluster.run_for_landed_files(api, "people_survey")
 
         held_name, held_pid = wait_for(lambda: _held_load(cluster, hold_dir), DEADLINE_S, "a worker to hold the load", cluster)
         assert held_name == victim
