@@ -84,11 +84,17 @@ def load_each(outcome: dict) -> dict:
     return flow.load_one(_settings(), outcome, print)
 
 
+def every(outcomes) -> list[dict]:
+    """All outcomes of a mapped task in one request. Iterating Airflow's lazy sequence instead asks
+    for one item after another until one is missing, and logs that last miss as an error."""
+    return list(outcomes[:])
+
+
 @task
 def compute_measures(outcomes: list[dict]) -> list[dict]:
     from pipelines.orchestration import flow
 
-    return flow.compute_results(_settings(), outcomes, print)
+    return flow.compute_results(_settings(), every(outcomes), print)
 
 
 @task
@@ -140,7 +146,7 @@ def fail_on_rejected_files(*validations: list[dict]) -> None:
     """Fail the run, naming every rejected file, after the good files were loaded."""
     from pipelines.orchestration import flow
 
-    flow.fail_on_rejections([o for outcomes in validations for o in outcomes])
+    flow.fail_on_rejections([o for outcomes in validations for o in every(outcomes)])
 
 
 @task
