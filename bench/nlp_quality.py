@@ -6,7 +6,8 @@
 Prints precision, recall and F1 per theme, macro-F1 over the four core themes and over all
 themes, for the current classifier (nlp/theme_model.json) and, for comparison, the earlier
 nearest-seed-description rule (one theme per comment); then the safeguarding flags' recall per
-reason and overall, and how many unlabelled comments were flagged. Comments are redacted first,
+reason and overall, their precision (of the comments raised, the share labelled to flag), and how
+many unlabelled comments were flagged. Comments are redacted first,
 as in the pipeline. Prints figures only: targets live in the docs, never as assertions.
 """
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _table(title: str, scores: dict) -> None:
         print(f"{theme:<22}{s['precision']:>10.2f}{s['recall']:>8.2f}{s['f1']:>7.2f}{s['support']:>9}")
     print(f"{'core macro-F1':<22}{core_macro_f1(scores):>25.3f}")
     print(f"{'macro-F1, all themes':<22}{macro_f1(scores):>25.3f}")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
 
 
 def main() -> None:
@@ -79,10 +84,15 @@ def main() -> None:
     labels = sorted({f for r in rows for f in r.flags})
     for label in labels:
         cases = [found for r, found in zip(rows, reasons) if label in r.flags]
-        print(f"{label:<32} recall {sum(label in f for f in cases) / len(cases):.2f} ({sum(label in f for f in cases)}/{len(cases)})")
+        raised = [r for r, found in zip(rows, reasons) if label in found]
+        print(f"{label:<32} recall {sum(label in f for f in cases) / len(cases):.2f} ({sum(label in f for f in cases)}/{len(cases)})"
+              f"  precision {_share(sum(label in r.flags for r in raised), len(raised))}")
     flagged = [(r, found) for r, found in zip(rows, reasons) if r.flags]
     hits = sum(bool(r.flags & found) for r, found in flagged)
     print(f"{'any flag':<32} recall {hits / len(flagged):.2f} ({hits}/{len(flagged)} flagged comments raised)")
+    raised = [r for r, found in zip(rows, reasons) if found]
+    print(f"{'any flag':<32} precision {_share(sum(bool(r.flags) for r in raised), len(raised))} "
+          f"(comments raised that are labelled to flag)")
     extra = sum(bool(found) and not r.flags for r, found in zip(rows, reasons))
     print(f"unlabelled comments flagged: {extra} of {sum(not r.flags for r in rows)}")
 

@@ -1,15 +1,17 @@
 """Phrases that describe harm, kept once and read twice: as theme cues (nlp/taxonomy.py `CUES`) and
-as safeguarding rules (nlp/sensitive.py).
+as safeguarding rules (nlp/sensitive.py); `DISHONESTY` names no theme and only the rules read it.
 
 Regular expressions, matched case-insensitively between word boundaries; each starts and ends on
 a word character. They name the behaviour rather than its label, because staff often describe what
 happened ("put his hand on the small of my back", "threw a mug at the wall behind my head")
 without writing "harassed" or "threatened". Learned from the development part of the labelled set
-(nlp/eval/dev); the held-out part was not read to write them.
+(nlp/eval/dev): each kind of wording a development case was missed for (an arm round someone's
+waist, a question about what they wear, knowing where their child is, a claim for overtime never
+worked) is written as the kind, not as the sentence. The held-out part is not scored to write them.
 """
 from __future__ import annotations
 
-_TOUCHING = r"(?:touch\w*|rubb?\w*|squeez\w*|grabb?\w*|grop\w*|pinch\w*|slapp?\w*|strok\w*|brush\w*|fondl\w*|hands?)"
+_TOUCHING = r"(?:touch\w*|rubb?\w*|squeez\w*|grabb?\w*|grop\w*|pinch\w*|slapp?\w*|strok\w*|brush\w*|fondl\w*|caress\w*|hands?)"
 _BODY = (r"(?:thighs?|knees?|legs?|bum|bottom|backside|arse|breasts?|chest|boobs|waist|hips?|back|neck|crotch|groin|"
          r"skirt|shoulders?|lap|bra)")
 # A touching verb reaching a body part within a few words ("squeezed my thigh", "put his hand on
@@ -20,6 +22,8 @@ UNWANTED_TOUCHING = [
     r"(?:tried|try|trying|tries)\s+to\s+kiss", r"kiss\w*\s+(?:me|her)", r"hand\s+up\s+(?:my|her)",
     r"forced\s+(?:him|her)self\s+on", r"touch\w*\s+(?:women|girls|staff|people|colleagues)",
     r"hands\s+on\s+(?:my\s+|her\s+)?hips", r"sit\s+on\s+(?:his|her)\s+lap",
+    # An arm or hand put round someone ("put his arm around my waist").
+    r"(?:arms?|hands?)\s+(?:a)?round\s+(?:me|her|my)\b(?!\s+(?:team|family|colleagues|manager|work\w*|desk))",
 ]
 # Sexual content aimed at someone: remarks, messages, pictures, visits.
 SEXUAL_CONDUCT = [
@@ -29,6 +33,10 @@ SEXUAL_CONDUCT = [
     r"underwear", r"lewd", r"frigid", r"explicit\s+(?:messages?|pictures?|images?|photos?|texts?|content|jokes?)",
     r"(?:comment\w*|remarks?|jokes?)\s+(?:about|on)\s+(?:my|her|their)\s+(?:breasts|chest|body|bum|bottom|legs|figure)",
     r"(?:came|come|comes|get|got)\s+(?:in)?to\s+my\s+(?:hotel\s+)?room", r"sleep\w*\s+(?:my|her|his)\s+way",
+    # Questions about what someone wears or does in bed ("asking what I'm wearing").
+    r"what\s+(?:I'm|I\s+am|I\s+was|I'd\s+been|I\s+had\s+on|she's|she\s+is|she\s+was|she'd\s+been|you're|you\s+are)\s+wearing",
+    r"what\s+(?:I|she|you)\s+(?:sleep|sleeps|slept)\s+in",
+    r"(?:sleep|slept|sleeping|go\s+to\s+bed)\s+with\s+(?:him|her|me)",
 ]
 # Threats and violence: said, done to a person, or done to things beside them.
 THREATS = [
@@ -38,7 +46,13 @@ THREATS = [
     r"(?:put|have)\s+(?:me|you|him|her)\s+in\s+hospital", r"do\s+(?:me|you|him|her)\s+over",
     r"(?:smash|break|kick|punch|bash)\s+(?:my|your|his|her)\s+(?:face|head|legs?|arms?|teeth|nose)",
     r"(?:'d|would|will|'ll|going\s+to)\W+find\s+(?:me|you)", r"watch\s+(?:myself|yourself|your\s+back|my\s+back)",
-    r"accidents?\s+(?:happen|can\s+happen)", r"keep\s+(?:my|your)\s+mouth\s+shut", r"waiting\s+(?:for\s+(?:me|you)\s+)?outside",
+    r"accidents?\s+(?:happen|can\s+happen)",
+    # Knowing where someone or their family can be found, said as a warning ("knows which nursery my son goes to").
+    r"(?:knows?|knew)\s+(?:where|which|what)\s+(?:\w+\s+)?(?:I|you|my|your)\s+(?:\w+\s+){0,2}?"
+    r"(?:live|lives|lived|park|parks|parked|go|goes|drops?|nursery|school|house|home|address)",
+    r"(?:told|tells|telling|warned|warns|warning|said|says)\s+(?:me\s+)?(?:\w+\W+){0,12}?(?:I|you)\W+"
+    r"(?:should|had\s+better|'d\s+better|better|ought\s+to|need\s+to)\W+(?:be\W+)?(?:very\W+)?careful",
+    r"keep\s+(?:my|your)\s+mouth\s+shut", r"waiting\s+(?:for\s+(?:me|you)\s+)?outside",
     r"burn\s+(?:my|your|his|her|the)\s+(?:house|home|car|flat)", r"knife|knives|stab(?:s|bed|bing|bings)?|machete",
     r"(?:slash\w*|let\s+down|scratch\w*|keyed|smash\w*|damag\w*|vandalis\w*)\s+(?:my|her|his)\s+(?:tyres|car|windows?|windscreen|bike)",
     r"(?:shoved|pinned|kicked|head-?butted|throttled|strangled|choked)\s+(?:me|my)",
@@ -57,4 +71,13 @@ SELF_HARM = [
     r"jump\w*\s+(?:off|in\s+front\s+of)", r"driv\w*\s+(?:my\s+car\s+)?into\s+(?:a|the)\s+(?:wall|tree|lorry|river)",
     r"(?:don't|do\s+not|dont)\s+want\s+to\s+(?:be\s+here|live|wake\s+up|be\s+alive)", r"want(?:ed)?\s+to\s+die",
     r"(?:no|any)\s+point\s+(?:in\s+)?(?:living|going\s+on|carrying\s+on)", r"wish\w*\s+I\s+(?:was|were)\s+dead",
+]
+# Dishonesty, read only by the named-person rule (nlp/sensitive.py): the words for it, and a claim for
+# work or travel that was never done ("claiming overtime he never worked"), which names no misconduct.
+DISHONESTY = [
+    r"racis\w*", r"abus\w*", r"corrupt\w*", r"fraud\w*", r"steal\w*", r"stole", r"misconduct", r"falsif\w*", r"fiddl\w*",
+    r"embezzl\w*", r"brib\w*", r"kick-?backs?", r"backhanders?",
+    r"(?:overtime|hours|shifts?|days?|expenses|mileage|journeys|trips|visits|meetings|travel|work)\s+(?:that\s+)?(?:he|she|they)"
+    r"\s+(?:never|didn't|did\s+not|hadn't|had\s+not|hasn't|has\s+not|haven't)\s+(?:\w+\s+)?"
+    r"(?:work\w*|do|does|did|done|make|makes|made|travel\w*|attend\w*|take|takes|took|go|goes|went)",
 ]

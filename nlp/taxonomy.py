@@ -74,7 +74,7 @@ SEED_WORDS: dict[str, list[str]] = {
 # Words that name a theme (regular expressions, matched case-insensitively on word boundaries).
 _WORDS: dict[str, list[str]] = {
     "bullying": [r"bull(y|ies|ied|ying)", r"belittl\w*", r"humiliat\w*", r"intimidat\w*", r"undermin\w*",
-                 r"shout(s|ed|ing)?", r"scream\w*", r"pick(ed|ing|s)? on", r"singled out", r"ridicul\w*", r"mock\w*",
+                 r"shout(s|ed|ing)?(?!\s+-?outs?\b)", r"scream\w*", r"pick(ed|ing|s)? on", r"singled out", r"ridicul\w*", r"mock\w*",
                  r"victimi[sz]\w*", r"(frozen|freeze|froze) out", r"gang(ed)? up", r"demean\w*", r"toxic",
                  r"threaten\w*", r"talk(s|ed)? down to"],
     "harassment": [r"harass\w*", r"sexual\w*", r"unwanted", r"advances", r"touch(ed|ing|es)? (me|my)",

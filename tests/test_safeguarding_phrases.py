@@ -14,6 +14,8 @@ from nlp.taxonomy import CUES
     "A colleague keeps stroking my neck when he walks behind me.",
     "My supervisor pressed up against me in the lift.",
     "He tried to kiss me at the team dinner.",
+    "He put his arm around my waist and wouldn't let go.",
+    "A colleague keeps messaging me asking what I'm wearing.",
 ])
 def test_unwanted_touching_is_flagged_as_sexual_harassment(text):
     assert "sexual_harassment_or_assault" in flag_reasons(text, 0)
@@ -25,9 +27,16 @@ def test_unwanted_touching_is_flagged_as_sexual_harassment(text):
     "He said I'd be next if I went to the union.",
     "Someone slashed my car tyres after the hearing.",
     "He said he would put me in hospital.",
+    "He told me he knows which school my daughter goes to.",
+    "She knew where I parked and said I'd better be careful.",
 ])
 def test_violence_near_a_person_and_veiled_threats_are_flagged(text):
     assert "threat_or_assault" in flag_reasons(text, 0)
+
+
+def test_a_claim_for_work_never_done_by_a_named_person_is_misconduct():
+    assert flag_reasons("Neil Harper claims overtime he never worked.", 1) == ["named_person_misconduct"]
+    assert flag_reasons("Neil Harper signs off overtime for the team.", 1) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -46,9 +55,18 @@ def test_self_harm_is_flagged_in_its_everyday_wording(text):
     "I was thrown in at the deep end by my manager.",
     "We need to end my contract review by Friday.",
     "I hurt my back moving boxes for the office move.",
+    "I broke my arm and hurt my back at the team sports day.",
+    "I can't get my arms around my workload.",
+    "Nobody knows what the Home Office wants from us.",
+    "I should be careful what I say in meetings here.",
 ])
 def test_ordinary_wording_near_those_phrases_is_not_flagged(text):
     assert flag_reasons(text, 0) == []
+
+
+def test_a_shout_out_to_a_named_colleague_is_not_misconduct():
+    assert flag_reasons("Shout out to my manager Priya, she always has my back.", 1) == []
+    assert flag_reasons("Priya shouted at me again.", 1) == ["named_person_misconduct"]
 
 
 def test_the_rules_and_the_theme_cues_read_one_list_of_each_kind_of_harm():

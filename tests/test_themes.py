@@ -19,8 +19,9 @@ from warehouse.db import get_engine, migrate
 
 SOURCES = {"people_survey", "pulse", "exit_interviews", "stay_interviews"}
 FLAGS = {"named_person_misconduct", "sexual_harassment_or_assault", "threat_or_assault", "self_harm"}
-# nlp/eval/test as committed on 2026-11-30, before the classifier and rules it scores were changed.
-HELD_OUT_DIGEST = "c2cb802a29a2099d8ac3e294399ef233365ab93e203f60e790b78a0f6090e5c4"
+# nlp/eval/test as committed on 2026-11-30 in the second round (221 new comments), before the
+# safeguarding rules it scores were extended; the first round's held-out part is now development.
+HELD_OUT_DIGEST = "6604960cdc4bb3a7caea89cf5b20f1241793948b0a64e38028531d24aa0be4fe"
 
 
 @pytest.fixture(scope="module")
