@@ -14,7 +14,7 @@ from pipelines.measures.pulse_weighting import margin_of_error, weight_to_popula
 from pipelines.measures.survey_measures import reporting_groups
 from pipelines.publish.improvement_tracker import refresh_tracker
 from pipelines.publish.wave_facts import FactTable
-from pipelines.publish.wave_results import WaveResults, compute_results, publish_results
+from pipelines.publish.wave_results import WaveResults
 from pipelines.shared.periods import fieldwork_start
 from warehouse.db import table
 from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
@@ -132,10 +132,3 @@ PULSE_RESULTS = WaveResults("pulse", PULSE_FACTS, _measure, benchmark_year=lambd
                             significant_column="benchmark_significant", suppressed_on="value_unweighted",
                             after_publishing=_after_publishing)
 
-
-def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
-    return compute_results(engine, PULSE_RESULTS, wave_id, min_group_size)
-
-
-def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    return publish_results(engine, PULSE_RESULTS, wave_id, min_group_size)

@@ -3,6 +3,7 @@ since the organisation's previous current wave, refreshed when a wave is publish
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -54,9 +55,11 @@ class FactTable:
         merged["change_significant"] = merged["change_significant"].where(merged["previous_value"].notna(), None)
         return merged.drop(columns=["previous_size", "previous_suppressed"])
 
-    def publish(self, engine: Engine, wave_id: int, source: str, min_group_size: int) -> list[int]:
+    def publish(self, engine: Engine, wave_id: int, source: str, min_group_size: int,
+                wave_tables: Sequence[str]) -> list[int]:
         """Make a computed wave current, then refresh its change and the next wave's (which now
-        compares against it). Returns the load ids of the deliveries it replaced.
+        compares against it). Returns the load ids of the deliveries it replaced; their rows in
+        `wave_tables` are dropped.
 
         Before committing, the disclosure audit attacks the wave as the analysts' view now shows it;
         if it finds a hidden cell that could be worked out, nothing is committed (the previous
@@ -64,7 +67,7 @@ class FactTable:
         try:
             with engine.begin() as connection:
                 load_log.lock_source(connection, source)
-                replaced = waves.publish_wave(connection, wave_id)
+                replaced = waves.publish_wave(connection, wave_id, wave_tables)
                 wave = waves.wave_row(connection, wave_id)
                 if wave.status != "current":
                     return replaced
