@@ -181,10 +181,11 @@ def cmd_retheme(args) -> int:
 
 def cmd_purge_raw_text(args) -> int:
     from nlp.retention import purge_raw_text
+    from pipelines.ingest.sources import comment_sources
     from warehouse.db import get_engine
 
     settings = load_settings()
-    deleted = purge_raw_text(get_engine(settings.warehouse_url), args.older_than_days)
+    deleted = purge_raw_text(get_engine(settings.warehouse_url), args.older_than_days, comment_sources())
     _say("purged raw text: " + ", ".join(f"{table} {n} rows" for table, n in deleted.items()))
     return 0
 

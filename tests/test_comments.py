@@ -16,6 +16,7 @@ from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
 from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
+from pipelines.ingest.sources import comment_sources
 from pipelines.orchestration import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query, run_cli
@@ -133,7 +134,7 @@ def test_a_corrected_wave_replaces_its_comments_and_purging_raw_text_keeps_the_r
     raw = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_comment")["n"].iloc[0]
     assert stored == raw
 
-    deleted = purge_raw_text(engine, older_than_days=0)
+    deleted = purge_raw_text(engine, 0, comment_sources())
     assert deleted["raw_survey_comment"] == raw
     flow.process_comments(settings)
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0] == stored
