@@ -140,7 +140,8 @@ def cmd_audit_disclosure(args) -> int:
     flow.initialise_warehouse(settings)
     started = time.monotonic()
     with get_engine(settings.warehouse_url).connect() as connection:
-        findings = audit_current_waves(connection, settings.min_group_size, args.wave, progress=_say)
+        findings = audit_current_waves(connection, settings.min_group_size, flow.audited_views(), args.wave,
+                                       progress=_say)
     if findings.empty:
         _say(f"disclosure audit: no hidden cell can be worked out from the published views "
              f"({time.monotonic() - started:.0f} s)")

@@ -148,6 +148,13 @@ def refresh_interview_results(settings: Settings, outcomes: list[dict], progress
     return counts
 
 
+def audited_views() -> dict:
+    """Source -> the HR view its waves are published in, for every source whose results step
+    declares one (`audited`): what `culture audit disclosure` attacks."""
+    steps = {source.name: results_step(source) for source in all_sources() if source.results}
+    return {name: step.audited for name, step in steps.items() if getattr(step, "audited", None)}
+
+
 def process_comments(settings: Settings, progress: Progress = _quiet) -> dict:
     """Redact, theme and flag every source's new free text; rebuild theme prevalence."""
     from nlp.comments import process_comments as run

@@ -11,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pipelines.disclosure.audit import AuditedView
 from pipelines.disclosure.survey_cells import suppress_survey_cells
 from pipelines.measures import significance
 from pipelines.publish.wave_facts import FactTable
@@ -30,6 +31,7 @@ class WaveResults:
     measure: Callable[[Connection, Any], tuple[pd.DataFrame, pd.DataFrame]]
     benchmark_year: Callable[[Any], int]
     significant_column: str  # where the test against the benchmark is stored
+    audited: AuditedView  # the HR view the figures are published in, attacked before each publish
     suppressed_on: str = "value"  # the figure whose exact relations between groups are protected
     after_publishing: Callable[[Engine, int, int], None] = _nothing_after_publishing
 
@@ -74,6 +76,6 @@ def publish_results(engine: Engine, results: WaveResults, wave_id: int, min_grou
                     wave_tables: Sequence[str]) -> list[int]:
     """Make a computed wave current (after the disclosure audit), dropping the rows of the versions
     it replaces from `wave_tables`, then run the source's refreshes."""
-    replaced = results.facts.publish(engine, wave_id, results.source, min_group_size, wave_tables)
+    replaced = results.facts.publish(engine, wave_id, results.source, min_group_size, wave_tables, results.audited)
     results.after_publishing(engine, wave_id, min_group_size)
     return replaced

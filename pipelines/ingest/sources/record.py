@@ -61,7 +61,9 @@ class Source:
     comments: RawComments | None = None
     # For a source whose `load` stages survey waves: "module:attribute" of its results step, an
     # object with `compute(engine, wave_id, min_group_size) -> rows` and
-    # `publish(engine, wave_id, min_group_size, wave_tables) -> replaced load ids`.
+    # `publish(engine, wave_id, min_group_size, wave_tables) -> replaced load ids`, and, when its
+    # figures reach an HR view, `audited` (pipelines.disclosure.audit.AuditedView): the view the
+    # disclosure audit attacks before each publish and in `culture audit disclosure`.
     results: str | None = None
     # Tables holding one wave version's rows (column `wave_id`): dropped when a later delivery of
     # the wave supersedes it.
