@@ -86,10 +86,14 @@ class Source:
         if self.results and not self.wave_tables:
             raise ValueError("a source with a results step declares the tables its wave versions fill")
 
+    @property
+    def results_module(self) -> str | None:
+        """The module of its results step (what a task process may import ahead of time)."""
+        return self.results.partition(":")[0] if self.results else None
+
 
 def results_step(source: Source):
     """The source's results step (see `Source.results`), imported now: it belongs to a later stage."""
     if not source.results:
         raise LookupError("a source whose loads stage survey waves names its results step on its record")
-    module, _, attribute = source.results.partition(":")
-    return getattr(importlib.import_module(module), attribute)
+    return getattr(importlib.import_module(source.results_module), source.results.partition(":")[2])
