@@ -1,4 +1,6 @@
-"""One module per landing source: header mapping, contract rules (as GX expectations), loading."""
+"""One module per landing source, each declaring its record (record.Source): header mapping, contract
+rules (as GX expectations), loading, and what the rest of the pipeline reads (results step,
+comments, Asset, lock, wave tables)."""
 from __future__ import annotations
 
 import importlib
@@ -21,8 +23,8 @@ _REGISTERED: dict[str, Source] = {}
 
 def register(source: Source, contract: Path) -> None:
     """Add a source defined outside this package, with its contract (the GX suite its `expectations`
-    render to). `culture init` then creates its ingest lock; ingest, validation and the load log
-    take it like any other."""
+    render to). `culture init` then creates its ingest lock; ingest, validation, the load log and
+    whatever else its record declares (results step, comments, Asset) take it like any other."""
     from pipelines.ingest.validation.gx_runner import use_contract
 
     use_contract(source.name, contract)
