@@ -90,6 +90,7 @@ def pipeline_figures(size: int) -> dict:
     import sqlalchemy as sa
 
     from nlp.comments import process_comments
+    from pipelines.ingest.sources import comment_sources
     from pipelines.orchestration import flow
     from warehouse.db import get_engine
 
@@ -101,8 +102,8 @@ def pipeline_figures(size: int) -> dict:
         connection.execute(
             sa.text("UPDATE raw_survey_comment SET text = :text WHERE wave_id = :w AND respondent_id = :r AND question = :q"),
             [{"text": text, "w": w, "r": r, "q": q} for (w, r, q), text in zip(keys, synthetic_comments(len(keys)))])
-    first, first_s = timed(lambda: process_comments(engine, 10))
-    again, again_s = timed(lambda: process_comments(engine, 10))
+    first, first_s = timed(lambda: process_comments(engine, 10, comment_sources()))
+    again, again_s = timed(lambda: process_comments(engine, 10, comment_sources()))
     assert first["processed"] == len(keys) and again["processed"] == 0
     return {"comments": len(keys), "first_s": first_s, "rerun_s": again_s}
 

@@ -8,7 +8,8 @@ from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag
 from culture_tasks import any_of, asset, build_report
 from pipelines.orchestration import assets
 
-RESULTS = (assets.PEOPLE_SURVEY_RESULTS, assets.PULSE_RESULTS, assets.COMMENT_THEMES, assets.INTERVIEW_RESULTS)
+# Every source's results (from the sources' records) and the comments' themes.
+RESULTS = (*assets.results_assets(), assets.COMMENT_THEMES)
 
 
 @dag(

@@ -164,11 +164,9 @@ def compute_interview_measures(*loads: list[dict]) -> dict:
 @task
 def process_comments() -> dict:
     """Redact, theme and flag new comments; rebuild theme prevalence."""
-    from nlp.comments import process_comments as run
-    from warehouse.db import get_engine
+    from pipelines.orchestration import flow
 
-    settings = _settings()
-    return run(get_engine(settings.warehouse_url), settings.min_group_size, print)
+    return flow.process_comments(_settings(), print)
 
 
 @task

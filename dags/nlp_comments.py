@@ -1,6 +1,6 @@
 """Free text: redact personal data, theme comments, flag safeguarding cases. Runs whenever a
-source DAG publishes new results (Airflow Assets: people survey, pulses, interviews), so comments
-never wait for a schedule."""
+source with free text publishes new results (the Assets on the sources' records: people survey,
+pulses, interviews), so comments never wait for a schedule."""
 from __future__ import annotations
 
 import pendulum
@@ -12,7 +12,7 @@ from pipelines.orchestration import assets
 
 @dag(
     dag_id="nlp_comments",
-    schedule=any_of(assets.SOURCES_WITH_TEXT),
+    schedule=any_of(assets.assets_with_text()),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,

@@ -28,7 +28,7 @@ def people_survey():
     # publishing stay one step for the wave's batch, behind the people-survey lock.
     validated = validate_each.partial(source=SOURCE).expand(path=files)
     loaded = load_each.expand(outcome=validated)
-    published = publish.override(outlets=[asset(assets.PEOPLE_SURVEY_RESULTS)])(compute_measures(loaded))
+    published = publish.override(outlets=[asset(assets.of_source(SOURCE))])(compute_measures(loaded))
     published >> fail_on_rejected_files(validated)
 
 

@@ -23,7 +23,7 @@ SOURCE = "pulse"
     doc_md=__doc__,
 )
 def pulse_survey():
-    validated = take_in_landed_files.override(outlets=[asset(assets.PULSE_RESULTS)])(SOURCE)
+    validated = take_in_landed_files.override(outlets=[asset(assets.of_source(SOURCE))])(SOURCE)
     # all_success: when nothing new was taken in, the take-in task has already failed on a rejection.
     fail_on_rejected_files.override(trigger_rule="all_success")(validated)
 

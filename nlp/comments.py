@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,40 +21,27 @@ from nlp.themes import ThemeAssignment, assign, model_version, theme_text
 from nlp.topics import discover_topics
 from pipelines.disclosure import suppression as disclosure
 from pipelines.measures import group_families
+from pipelines.shared.free_text import RawComments
 from pipelines.shared.periods import quarter_labels
 from warehouse.db import table
 from warehouse.load_log import lock_source
 from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
 
 ALL_QUESTIONS = "*"
-RAW_COMMENTS = {
-    "people_survey": """
-        SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
-        FROM raw_survey_comment c
-        JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'people_survey'
-        JOIN raw_survey_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""",
-    "pulse": """
-        SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
-        FROM raw_survey_comment c
-        JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'pulse'
-        JOIN raw_pulse_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""",
-    "exit_interviews": """
-        SELECT c.source, e.interview_date AS wave, c.interview_id AS respondent_id, c.question, c.text, e.unit_code
-        FROM raw_interview_comment c JOIN raw_exit_interview e ON e.leaver_id = c.interview_id
-        WHERE c.source = 'exit_interviews'""",
-    "stay_interviews": """
-        SELECT c.source, s.interview_date AS wave, c.interview_id AS respondent_id, c.question, c.text, s.unit_code
-        FROM raw_interview_comment c JOIN raw_stay_interview s ON s.interview_id = c.interview_id
-        WHERE c.source = 'stay_interviews'""",
-}
+# What each source's RawComments query returns.
+RAW_COMMENT_COLUMNS = ["source", "wave", "respondent_id", "question", "text", "unit_code"]
 
 
-def raw_comments(connection: Connection) -> pd.DataFrame:
-    frames = [pd.read_sql(sa.text(sql), connection) for sql in RAW_COMMENTS.values()]
-    frame = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
-    interviews = frame["source"].isin(["exit_interviews", "stay_interviews"])
-    frame.loc[interviews, "wave"] = quarter_labels(frame.loc[interviews, "wave"])  # interviews report by quarter
-    frame["wave"] = frame["wave"].astype(str)
+def raw_comments(connection: Connection, sources: Sequence[RawComments]) -> pd.DataFrame:
+    """Every comment of `sources` (where each source keeps its raw text) not yet purged."""
+    frames = []
+    for source in sources:
+        frame = pd.read_sql(sa.text(source.query), connection)
+        if source.wave_is_date:  # interviews report by quarter
+            frame["wave"] = quarter_labels(frame["wave"])
+        frames.append(frame.astype({"wave": str}))
+    given = [f for f in frames if not f.empty]
+    frame = pd.concat(given, ignore_index=True) if given else pd.DataFrame(columns=RAW_COMMENT_COLUMNS)
     # The text is part of the key, so a corrected answer is processed again.
     frame["comment_key"] = [
         hashlib.sha256(f"{s}|{w}|{r}|{q}|{t}".encode()).hexdigest()
@@ -69,10 +57,13 @@ def _directorates(connection: Connection) -> dict[str, str]:
     return {unit: directorate for unit in paths if (directorate := directorate_of(paths, unit))}
 
 
-def process_comments(engine: Engine, min_group_size: int, progress=lambda _m: None) -> dict:
+def process_comments(engine: Engine, min_group_size: int, sources: Sequence[RawComments],
+                     progress=lambda _m: None) -> dict:
+    """`sources`: where each source with free text keeps it (pipelines.ingest.sources.comment_sources(),
+    handed in by the caller: this step names no source)."""
     with engine.begin() as connection:
         lock_source(connection, "comments")
-        raw = raw_comments(connection)
+        raw = raw_comments(connection, sources)
         comments = table(engine, "comment")
         stored = connection.execute(sa.select(comments.c.comment_key, comments.c.source, comments.c.wave)).all()
         known = {r.comment_key for r in stored}

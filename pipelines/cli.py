@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipelines.ingest.column_mapping import MappingInvalid, load_mapping
 from pipelines.config import ConfigError, load_settings
-from pipelines.ingest.sources import SOURCE_NAMES
+from pipelines.ingest.sources import all_sources
 
 # Exit codes (documented in the README).
 EXIT_OK = 0  # every file loaded, or unchanged
@@ -140,7 +140,8 @@ def cmd_audit_disclosure(args) -> int:
     flow.initialise_warehouse(settings)
     started = time.monotonic()
     with get_engine(settings.warehouse_url).connect() as connection:
-        findings = audit_current_waves(connection, settings.min_group_size, args.wave, progress=_say)
+        findings = audit_current_waves(connection, settings.min_group_size, flow.audited_views(), args.wave,
+                                       progress=_say)
     if findings.empty:
         _say(f"disclosure audit: no hidden cell can be worked out from the published views "
              f"({time.monotonic() - started:.0f} s)")
@@ -157,13 +158,11 @@ def cmd_audit_disclosure(args) -> int:
 
 
 def cmd_comments(args) -> int:
-    from nlp.comments import process_comments
     from pipelines.orchestration import flow
-    from warehouse.db import get_engine
 
     settings = load_settings()
     flow.initialise_warehouse(settings)
-    summary = process_comments(get_engine(settings.warehouse_url), settings.min_group_size, _say)
+    summary = flow.process_comments(settings, _say)
     _say(f"comments: {summary['comments']} in the warehouse, {summary['processed']} newly redacted and themed, "
          f"{summary['removed']} dropped with replaced waves")
     return 0
@@ -183,10 +182,11 @@ def cmd_retheme(args) -> int:
 
 def cmd_purge_raw_text(args) -> int:
     from nlp.retention import purge_raw_text
+    from pipelines.ingest.sources import comment_sources
     from warehouse.db import get_engine
 
     settings = load_settings()
-    deleted = purge_raw_text(get_engine(settings.warehouse_url), args.older_than_days)
+    deleted = purge_raw_text(get_engine(settings.warehouse_url), args.older_than_days, comment_sources())
     _say("purged raw text: " + ", ".join(f"{table} {n} rows" for table, n in deleted.items()))
     return 0
 
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(run=cmd_init)
 
     ingest = commands.add_parser("ingest", help="validate and load files now")
-    ingest.add_argument("source", choices=SOURCE_NAMES, help="landing sub-directory name of the files' source")
+    ingest.add_argument("source", choices=[source.name for source in all_sources()], help="landing sub-directory name of the files' source")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--json", action="store_true", help="print a machine-readable result")
     ingest.add_argument("--mapping", metavar="FILE", help="the supplier's column mapping (YAML): their column names "
@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     areas.set_defaults(run=cmd_check_areas)
 
     notify = commands.add_parser("notify", help="land a file and start its DAG now through Airflow's REST API")
-    notify.add_argument("source", choices=("pulse", "exit_interviews", "stay_interviews"))
+    notify.add_argument("source", choices=[source.name for source in all_sources() if source.watched])
     notify.add_argument("path", metavar="PATH")
     notify.set_defaults(run=cmd_notify)
 

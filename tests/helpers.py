@@ -93,6 +93,4 @@ def build_sample_warehouse(settings, landing: Path, respondents: int = 900, with
         for outcome in flow.ingest(settings, source, files) if files else []:
             assert outcome.status == "loaded", f"{source}: {outcome.message}"
     if with_comments:
-        from nlp.comments import process_comments
-
-        process_comments(get_engine(settings.warehouse_url), settings.min_group_size)
+        flow.process_comments(settings)

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from nlp.comments import process_comments, retheme
+from nlp.comments import retheme
 from nlp.embeddings import embed
 from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
 from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
+from pipelines.ingest.sources import comment_sources
 from pipelines.orchestration import flow
 from tests.conftest import SAMPLES
 from tests.helpers import query, run_cli
@@ -44,7 +45,7 @@ def loaded(settings, tmp_path):
     outcome, = flow.ingest(settings, "people_survey", [str(survey_with_planted_text(tmp_path / "survey.csv"))])
     assert outcome.status == "loaded"
     engine = get_engine(settings.warehouse_url)
-    summary = process_comments(engine, settings.min_group_size)
+    summary = flow.process_comments(settings)
     return settings, engine, summary
 
 
@@ -114,7 +115,7 @@ def test_comment_groups_under_ten_are_suppressed(loaded):
 def test_reruns_only_process_new_text_and_use_the_embedding_cache(loaded):
     settings, engine, first = loaded
     cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
-    again = process_comments(engine, settings.min_group_size)
+    again = flow.process_comments(settings)
     assert again == {"comments": first["comments"], "processed": 0, "removed": 0}
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0] == cached
 
@@ -127,15 +128,15 @@ def test_a_corrected_wave_replaces_its_comments_and_purging_raw_text_keeps_the_r
     frame.to_csv(corrected, index=False)
     outcome, = flow.ingest(settings, "people_survey", [str(corrected)])
     assert outcome.status == "loaded"
-    summary = process_comments(engine, settings.min_group_size)
+    summary = flow.process_comments(settings)
     assert summary["processed"] >= 1 and summary["removed"] >= 1
     stored = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0]
     raw = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_survey_comment")["n"].iloc[0]
     assert stored == raw
 
-    deleted = purge_raw_text(engine, older_than_days=0)
+    deleted = purge_raw_text(engine, 0, comment_sources())
     assert deleted["raw_survey_comment"] == raw
-    process_comments(engine, settings.min_group_size)
+    flow.process_comments(settings)
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0] == stored
 
 
@@ -184,7 +185,7 @@ def test_a_comment_counts_once_for_each_of_its_themes(loaded):
     with engine.begin() as connection:
         connection.execute(sa.text("UPDATE comment SET themes = 'bullying;workload' WHERE comment_key IN "
                                    "(SELECT comment_key FROM comment WHERE themes = 'bullying' ORDER BY comment_key LIMIT 5)"))
-    process_comments(engine, settings.min_group_size)  # nothing new: prevalence is rebuilt
+    flow.process_comments(settings)  # nothing new: prevalence is rebuilt
     facts = query(settings.warehouse_url, "SELECT source, wave, theme, comments, theme_comments FROM fact_comment_theme "
                                           "WHERE unit_level = 'organisation' AND question = '*'")
     themes = query(settings.warehouse_url, "SELECT themes FROM comment WHERE NOT flagged")["themes"]
@@ -201,7 +202,7 @@ def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, cu
         connection.execute(sa.text("UPDATE comment SET theme = 'pay', themes = 'pay', theme_scores = '{}', "
                                    "theme_model = 'centroid-v1'"))
     cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
-    process_comments(engine, settings.min_group_size)
+    flow.process_comments(settings)
     assert set(query(settings.warehouse_url, "SELECT themes FROM comment")["themes"]) == {"pay"}, \
         "a rerun never re-themes earlier comments"
     assert run_cli("retheme") == 0

@@ -55,12 +55,15 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(ready, monkeypatch):
 
 
 def test_a_failure_after_loading_shows_nothing_and_the_rerun_finishes_the_job(ready, monkeypatch):
-    import pipelines.orchestration.flow as flow_module
+    from dataclasses import replace
+
+    from pipelines.publish import survey_results
 
     def fail(*_args, **_kwargs):
         raise RuntimeError("worker lost (simulated)")
 
-    monkeypatch.setattr(flow_module, "compute_wave_results", fail)
+    # The survey's results step (named on its record) dies while computing the wave.
+    monkeypatch.setattr(survey_results, "SURVEY_RESULTS", replace(survey_results.SURVEY_RESULTS, measure=fail))
     failed, = flow.ingest(ready, "people_survey", [str(SURVEY)])
     assert failed.status == "failed" and "simulated" not in failed.message
     assert query(ready.warehouse_url, "SELECT COUNT(*) AS n FROM hr_survey_results")["n"].iloc[0] == 0

@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from nlp.comments import process_comments
 from pipelines.orchestration import flow
 from pipelines.config import Settings
 from pipelines.report.build import INDEX_NAME, build_report
@@ -52,7 +51,7 @@ def report(tmp_path_factory):
     units.to_csv(units_file, index=False)
     _load(settings)
     engine = get_engine(settings.warehouse_url)
-    process_comments(engine, settings.min_group_size)
+    flow.process_comments(settings)
     with engine.begin() as connection:
         for table, column in (("fact_survey_measure", "value"), ("fact_pulse_measure", "value_weighted"),
                               ("fact_pulse_measure", "value_unweighted"), ("fact_comment_theme", "value"),

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from typing import Sequence
+
 from sqlalchemy.engine import Connection
 
 from warehouse.db import table
-
-WAVE_DATA_TABLES = ("fact_survey_measure", "fact_pulse_measure", "raw_survey_comment", "raw_survey_response",
-                    "raw_pulse_response")
 
 
 def _now() -> dt.datetime:
@@ -55,14 +54,17 @@ def wave_row(connection: Connection, wave_id: int):
     return row
 
 
-def _delete_wave_data(connection: Connection, wave_ids: list[int]) -> None:
-    for name in WAVE_DATA_TABLES:
+def _delete_wave_data(connection: Connection, wave_ids: list[int], data_tables: Sequence[str]) -> None:
+    for name in data_tables:
         data = table(connection.engine, name)
         connection.execute(sa.delete(data).where(data.c.wave_id.in_(wave_ids)))
 
 
-def publish_wave(connection: Connection, wave_id: int) -> list[int]:
+def publish_wave(connection: Connection, wave_id: int, data_tables: Sequence[str]) -> list[int]:
     """Make `wave_id` the current version of its wave unless a later delivery already is.
+
+    `data_tables`: the tables holding a version's rows (its source's `wave_tables`), from which a
+    superseded version is dropped.
 
     The latest delivery (the file that landed last, see `_delivery_order`) wins, whatever order
     concurrent runs load or publish in; earlier versions are superseded and their data dropped. Returns the load ids of the versions it
@@ -79,12 +81,12 @@ def publish_wave(connection: Connection, wave_id: int) -> list[int]:
     )).all()
     this = _delivery_order(row)
     if any(_delivery_order(o) > this and o.status == "current" for o in others):
-        _supersede(connection, [wave_id])
+        _supersede(connection, [wave_id], data_tables)
         connection.execute(sa.update(load_log).where(load_log.c.load_id == row.load_id).values(outcome="replaced"))
         return []
     older = [o for o in others if _delivery_order(o) < this]
     if older:
-        _supersede(connection, [o.wave_id for o in older])
+        _supersede(connection, [o.wave_id for o in older], data_tables)
     replaced = [o.load_id for o in older if o.status == "current"]
     if replaced:
         connection.execute(sa.update(load_log).where(load_log.c.load_id.in_(replaced)).values(outcome="replaced"))
@@ -104,9 +106,9 @@ def withhold_wave(connection: Connection, wave_id: int, reason: str) -> None:
         outcome="withheld", message=reason))
 
 
-def _supersede(connection: Connection, wave_ids: list[int]) -> None:
+def _supersede(connection: Connection, wave_ids: list[int], data_tables: Sequence[str]) -> None:
     waves = table(connection.engine, "survey_wave")
-    _delete_wave_data(connection, wave_ids)
+    _delete_wave_data(connection, wave_ids, data_tables)
     connection.execute(sa.update(waves).where(waves.c.wave_id.in_(wave_ids)).values(status="superseded"))
 
 

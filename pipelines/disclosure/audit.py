@@ -10,6 +10,7 @@ the restricted facts), so a wave it passes is safe against anyone who can only g
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -27,17 +28,14 @@ GROUP = ["unit_code", "breakdown", "group_value"]
 
 @dataclass(frozen=True)
 class AuditedView:
+    """Where a wave source's figures are published, as its results step declares it
+    (pipelines.publish.wave_results.WaveResults.audited)."""
     view: str
     facts: str
     wave_column: str  # the view's column naming the wave
     value: str  # the view's (and facts') value with exact linear relations between groups
     count: str  # the view's respondent count column
-
-
-VIEWS = {
-    "people_survey": AuditedView("hr_survey_results", "fact_survey_measure", "wave", "value", "respondents"),
-    "pulse": AuditedView("hr_pulse_results", "fact_pulse_measure", "pulse_id", "value_unweighted", "respondents"),
-}
+    org_column: str | None = None  # the view's organisation column, for a source delivered per organisation
 
 
 class DisclosureAuditFailed(RuntimeError):
@@ -49,16 +47,14 @@ class DisclosureAuditFailed(RuntimeError):
                          f"({'; '.join(sorted(findings['reason'].unique()))})")
 
 
-def audit_wave(connection: Connection, wave_id: int, min_group_size: int) -> pd.DataFrame:
-    """Findings (wave, unit_code, breakdown, group_value, key, reason) for one current wave."""
+def audit_wave(connection: Connection, wave_id: int, min_group_size: int, spec: AuditedView) -> pd.DataFrame:
+    """Findings (wave, unit_code, breakdown, group_value, key, reason) for one current wave,
+    published in `spec`'s view."""
     wave = waves.wave_row(connection, wave_id)
-    spec = VIEWS[wave.source]
+    of_organisation = f" AND {spec.org_column} = :org" if spec.org_column else ""
     shown = pd.read_sql(sa.text(
         f"SELECT unit_code, breakdown, group_value, measure, {spec.value} AS published_value, "
-        f"{spec.count} AS published_count FROM {spec.view} WHERE org_code = :org AND {spec.wave_column} = :wave"
-        if spec.view == "hr_survey_results" else
-        f"SELECT v.unit_code, v.breakdown, v.group_value, v.measure, v.{spec.value} AS published_value, "
-        f"v.{spec.count} AS published_count FROM {spec.view} v WHERE v.{spec.wave_column} = :wave"),
+        f"{spec.count} AS published_count FROM {spec.view} WHERE {spec.wave_column} = :wave{of_organisation}"),
         connection, params={"org": wave.org_code, "wave": wave.wave})
     facts = table(connection.engine, spec.facts)
     truth = pd.read_sql(sa.select(facts.c.unit_code, facts.c.breakdown, facts.c.group_value, facts.c.measure,
@@ -88,18 +84,19 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].fillna("").astype(str) for c in ("unit_code", "group_value")})
 
 
-def audit_current_waves(connection: Connection, min_group_size: int, wave: str | None = None,
-                        progress=lambda _m: None) -> pd.DataFrame:
-    """Findings for every current survey and pulse wave (or those named `wave`)."""
+def audit_current_waves(connection: Connection, min_group_size: int, views: Mapping[str, AuditedView],
+                        wave: str | None = None, progress=lambda _m: None) -> pd.DataFrame:
+    """Findings for every current wave of the sources in `views` (source -> where its figures are
+    published), or those named `wave`."""
     survey_wave = table(connection.engine, "survey_wave")
     query = sa.select(survey_wave.c.wave_id).where(survey_wave.c.status == "current",
-                                                   survey_wave.c.source.in_(list(VIEWS)))
+                                                   survey_wave.c.source.in_(list(views)))
     if wave is not None:
         query = query.where(survey_wave.c.wave == wave)
     found = []
     for (wave_id,) in connection.execute(query).all():
-        findings = audit_wave(connection, wave_id, min_group_size)
         row = waves.wave_row(connection, wave_id)
+        findings = audit_wave(connection, wave_id, min_group_size, views[row.source])
         progress(f"audited {row.source} wave {row.wave} ({row.org_code}): {len(findings)} finding(s)")
         found.append(findings)
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["wave", *GROUP, "key", "reason"])

@@ -225,7 +225,7 @@ def _load(settings: Settings, outcome: FileOutcome) -> FileOutcome:
                                   report_path=outcome.report_path, delivered_at=outcome.delivered_at)
     try:
         with engine.begin() as connection:
-            load_log.lock_source(connection, outcome.source)
+            load_log.lock_source(connection, source.lock)
             load_log.mark_interrupted(connection, outcome.source, outcome.checksum, load_id)
             if _known_delivery(connection, outcome):  # another process took it in since we validated
                 load_log.forget(connection, load_id)

@@ -12,9 +12,12 @@ import here is skipped by Python's forkserver and simply imported by the task, a
 """
 from __future__ import annotations
 
+from pipelines.ingest.sources import all_sources
+
 # What the pulse task process needs beyond Airflow's task runner: the DAG file's imports and the
 # take-in path (the flow, the GX runner and GX itself, which the runner imports only on first use,
-# and Alembic, which the warehouse check before each take-in imports on first use).
+# Alembic, which the warehouse check before each take-in imports on first use, and the sources'
+# results steps, which the flow imports by name when it first computes a wave).
 PRELOADED_MODULES = (
     "airflow.executors.local_executor",
     "airflow.sdk.execution_time.supervisor",
@@ -24,6 +27,7 @@ PRELOADED_MODULES = (
     "pipelines.ingest.validation.gx_runner",
     "great_expectations",
     "alembic.command",
+    *dict.fromkeys(source.results_module for source in all_sources() if source.results),
 )
 
 LOCAL_EXECUTOR_PREWARM = {

@@ -9,10 +9,9 @@ from pipelines.config import Settings
 from pipelines.disclosure.audit import DisclosureAuditFailed
 from pipelines.shared.faults import PipelineFault, describe_fault
 from pipelines.ingest.landing_read import is_landed_name, landed_entries
-from pipelines.ingest.sources import all_sources
+from pipelines.ingest.sources import all_sources, comment_sources, get_source
+from pipelines.ingest.sources.record import results_step
 from pipelines.ingest.steps import FINAL_FAILURES, FileOutcome, conclude_failed, load_file, validate_file
-from pipelines.publish.pulse_results import compute_pulse_results, publish_pulse
-from pipelines.publish.survey_results import compute_wave_results, publish_wave
 from warehouse import load_log, roles
 from warehouse.db import forget_reflected_schema, get_engine, migrate
 from warehouse.reference_loader import load_reference_data
@@ -30,7 +29,7 @@ def initialise_warehouse(settings: Settings) -> dict[str, int]:
     forget_reflected_schema()
     engine = get_engine(settings.warehouse_url)
     with engine.begin() as connection:
-        load_log.ensure_locks(connection, [source.name for source in all_sources()])
+        load_log.ensure_locks(connection, [source.lock for source in all_sources()])
     if roles.roles_exist(engine):
         roles.apply_grants(engine)  # objects added by a new migration get their grants too
     return load_reference_data(engine)
@@ -94,12 +93,11 @@ def compute_results(settings: Settings, outcomes: list[dict], progress: Progress
     """Compute each staged wave's figures. A wave that cannot be computed fails on its own: it
     stays staged (never published), and the rest of the batch carries on."""
     engine = get_engine(settings.warehouse_url)
-    compute = {"people_survey": compute_wave_results, "pulse": compute_pulse_results}
     computed = []
     for data in outcomes:
-        if data["status"] == "staged" and data["source"] in compute:
+        if data["status"] == "staged":
             try:
-                rows = compute[data["source"]](engine, data["wave_id"], settings.min_group_size)
+                rows = results_step(get_source(data["source"])).compute(engine, data["wave_id"], settings.min_group_size)
                 progress(f"computed {rows} results for {data['source']} wave {data['wave']}")
             except Exception as error:  # noqa: BLE001 - every fault becomes a verdict, never a traceback
                 data = _failed(settings, data, "computing its results", error, progress)
@@ -107,17 +105,15 @@ def compute_results(settings: Settings, outcomes: list[dict], progress: Progress
     return computed
 
 
-# Sources whose deliveries are staged as survey waves, computed, then published.
-PUBLISHERS = {"people_survey": publish_wave, "pulse": publish_pulse}
-
-
 def publish_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> list[dict]:
     engine = get_engine(settings.warehouse_url)
     published = []
     for data in outcomes:
         if data["status"] == "staged":
+            source = get_source(data["source"])
             try:
-                replaced = PUBLISHERS[data["source"]](engine, data["wave_id"], settings.min_group_size)
+                replaced = results_step(source).publish(engine, data["wave_id"], settings.min_group_size,
+                                                        source.wave_tables)
             except DisclosureAuditFailed as failure:  # the file is fine: our protection was not
                 data = {**data, "status": "withheld", "message": f"{failure}; not published, the previous version stays current"}
                 progress(f"withheld {data['source']} wave {data['wave']}: {data['message']}")
@@ -133,17 +129,12 @@ def publish_results(settings: Settings, outcomes: list[dict], progress: Progress
     return published
 
 
-# Loads that change interview figures: the interviews themselves, and the workforce and org units
-# that leaving rates are read against.
-INTERVIEW_INPUTS = ("exit_interviews", "stay_interviews", "workforce", "org_units")
-
-
 def refresh_interview_results(settings: Settings, outcomes: list[dict], progress: Progress = _quiet) -> dict[str, int]:
     """Rebuild the exit and stay interview figures if any of this batch's loads changes them."""
     from pipelines.publish.improvement_tracker import refresh_tracker
     from pipelines.publish.interview_results import compute_interview_results
 
-    if not any(o["source"] in INTERVIEW_INPUTS and o["status"] == "loaded" for o in outcomes):
+    if not any(o["status"] == "loaded" and get_source(o["source"]).changes_interview_results for o in outcomes):
         return {}
     try:
         engine = get_engine(settings.warehouse_url)
@@ -155,6 +146,20 @@ def refresh_interview_results(settings: Settings, outcomes: list[dict], progress
         raise PipelineFault(describe_fault("computing the interview figures", error)) from None
     progress("interview results: " + ", ".join(f"{topic} {n} rows" for topic, n in counts.items()))
     return counts
+
+
+def audited_views() -> dict:
+    """Source -> the HR view its waves are published in, for every source whose results step
+    declares one (`audited`): what `culture audit disclosure` attacks."""
+    steps = {source.name: results_step(source) for source in all_sources() if source.results}
+    return {name: step.audited for name, step in steps.items() if getattr(step, "audited", None)}
+
+
+def process_comments(settings: Settings, progress: Progress = _quiet) -> dict:
+    """Redact, theme and flag every source's new free text; rebuild theme prevalence."""
+    from nlp.comments import process_comments as run
+
+    return run(get_engine(settings.warehouse_url), settings.min_group_size, comment_sources(), progress)
 
 
 def rejected(outcomes: list[dict]) -> list[dict]:

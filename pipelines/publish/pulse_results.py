@@ -9,12 +9,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pipelines.disclosure.audit import AuditedView
 from pipelines.measures import measure_catalogue
 from pipelines.measures.pulse_weighting import margin_of_error, weight_to_population
 from pipelines.measures.survey_measures import reporting_groups
 from pipelines.publish.improvement_tracker import refresh_tracker
 from pipelines.publish.wave_facts import FactTable
-from pipelines.publish.wave_results import WaveResults, compute_results, publish_results
+from pipelines.publish.wave_results import WaveResults
 from pipelines.shared.periods import fieldwork_start
 from warehouse.db import table
 from warehouse.org_tree import ancestor_paths, directorate_of, units_in_force
@@ -130,12 +131,7 @@ def _after_publishing(engine: Engine, wave_id: int, min_group_size: int) -> None
 # The unweighted shares obey exact linear relations between groups: disclosure control protects those.
 PULSE_RESULTS = WaveResults("pulse", PULSE_FACTS, _measure, benchmark_year=lambda wave: int(wave.wave[:4]),
                             significant_column="benchmark_significant", suppressed_on="value_unweighted",
-                            after_publishing=_after_publishing)
+                            after_publishing=_after_publishing,
+                            audited=AuditedView("hr_pulse_results", PULSE_FACTS.name, "pulse_id", "value_unweighted",
+                                                "respondents"))
 
-
-def compute_pulse_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
-    return compute_results(engine, PULSE_RESULTS, wave_id, min_group_size)
-
-
-def publish_pulse(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    return publish_results(engine, PULSE_RESULTS, wave_id, min_group_size)

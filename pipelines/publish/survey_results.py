@@ -6,11 +6,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pipelines.disclosure.audit import AuditedView
 from pipelines.measures.survey_measures import compute_measures
 from pipelines.publish.focus_areas import compute_key_drivers
 from pipelines.publish.improvement_tracker import refresh_tracker
 from pipelines.publish.wave_facts import FactTable
-from pipelines.publish.wave_results import WaveResults, compute_results, publish_results
+from pipelines.publish.wave_results import WaveResults
 from pipelines.shared.periods import org_tree_date
 from warehouse import waves
 from warehouse.db import table
@@ -40,12 +41,7 @@ def _after_publishing(engine: Engine, wave_id: int, min_group_size: int) -> None
 
 
 SURVEY_RESULTS = WaveResults("people_survey", SURVEY_FACTS, _measure, benchmark_year=lambda wave: wave.survey_year,
-                             significant_column="significant", after_publishing=_after_publishing)
+                             significant_column="significant", after_publishing=_after_publishing,
+                             audited=AuditedView("hr_survey_results", SURVEY_FACTS.name, "wave", "value", "respondents",
+                                                 org_column="org_code"))
 
-
-def compute_wave_results(engine: Engine, wave_id: int, min_group_size: int) -> int:
-    return compute_results(engine, SURVEY_RESULTS, wave_id, min_group_size)
-
-
-def publish_wave(engine: Engine, wave_id: int, min_group_size: int) -> list[int]:
-    return publish_results(engine, SURVEY_RESULTS, wave_id, min_group_size)

@@ -3,6 +3,7 @@ since the organisation's previous current wave, refreshed when a wave is publish
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines.measures import significance
-from pipelines.disclosure.audit import DisclosureAuditFailed, audit_wave
+from pipelines.disclosure.audit import AuditedView, DisclosureAuditFailed, audit_wave
 from warehouse import load_log, waves
 from warehouse.bulk import bulk_insert
 from warehouse.db import table
@@ -54,17 +55,19 @@ class FactTable:
         merged["change_significant"] = merged["change_significant"].where(merged["previous_value"].notna(), None)
         return merged.drop(columns=["previous_size", "previous_suppressed"])
 
-    def publish(self, engine: Engine, wave_id: int, source: str, min_group_size: int) -> list[int]:
+    def publish(self, engine: Engine, wave_id: int, source: str, min_group_size: int,
+                wave_tables: Sequence[str], audited: AuditedView) -> list[int]:
         """Make a computed wave current, then refresh its change and the next wave's (which now
-        compares against it). Returns the load ids of the deliveries it replaced.
+        compares against it). Returns the load ids of the deliveries it replaced; their rows in
+        `wave_tables` are dropped.
 
-        Before committing, the disclosure audit attacks the wave as the analysts' view now shows it;
+        Before committing, the disclosure audit attacks the wave as the analysts' view (`audited`) now shows it;
         if it finds a hidden cell that could be worked out, nothing is committed (the previous
         version stays current), the wave is withheld and DisclosureAuditFailed is raised."""
         try:
             with engine.begin() as connection:
                 load_log.lock_source(connection, source)
-                replaced = waves.publish_wave(connection, wave_id)
+                replaced = waves.publish_wave(connection, wave_id, wave_tables)
                 wave = waves.wave_row(connection, wave_id)
                 if wave.status != "current":
                     return replaced
@@ -73,7 +76,7 @@ class FactTable:
                 for index in range(position, min(position + 2, len(ids))):
                     previous = self.read(connection, ids[index - 1]) if index > 0 else None
                     self.replace(connection, ids[index], self.with_changes(self.read(connection, ids[index]), previous))
-                findings = audit_wave(connection, wave_id, min_group_size)
+                findings = audit_wave(connection, wave_id, min_group_size, audited)
                 if not findings.empty:
                     raise DisclosureAuditFailed(findings)
                 return replaced

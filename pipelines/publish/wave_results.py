@@ -5,12 +5,13 @@ and what it refreshes once published."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pipelines.disclosure.audit import AuditedView
 from pipelines.disclosure.survey_cells import suppress_survey_cells
 from pipelines.measures import significance
 from pipelines.publish.wave_facts import FactTable
@@ -30,8 +31,16 @@ class WaveResults:
     measure: Callable[[Connection, Any], tuple[pd.DataFrame, pd.DataFrame]]
     benchmark_year: Callable[[Any], int]
     significant_column: str  # where the test against the benchmark is stored
+    audited: AuditedView  # the HR view the figures are published in, attacked before each publish
     suppressed_on: str = "value"  # the figure whose exact relations between groups are protected
     after_publishing: Callable[[Engine, int, int], None] = _nothing_after_publishing
+
+    # The results step a source's record names (pipelines.ingest.sources.record.Source.results).
+    def compute(self, engine: Engine, wave_id: int, min_group_size: int) -> int:
+        return compute_results(engine, self, wave_id, min_group_size)
+
+    def publish(self, engine: Engine, wave_id: int, min_group_size: int, wave_tables: Sequence[str]) -> list[int]:
+        return publish_results(engine, self, wave_id, min_group_size, wave_tables)
 
 
 def benchmarks_for_year(connection: Connection, survey_year: int) -> pd.DataFrame:
@@ -63,8 +72,10 @@ def compute_results(engine: Engine, results: WaveResults, wave_id: int, min_grou
         return len(cells)
 
 
-def publish_results(engine: Engine, results: WaveResults, wave_id: int, min_group_size: int) -> list[int]:
-    """Make a computed wave current (after the disclosure audit), then run the source's refreshes."""
-    replaced = results.facts.publish(engine, wave_id, results.source, min_group_size)
+def publish_results(engine: Engine, results: WaveResults, wave_id: int, min_group_size: int,
+                    wave_tables: Sequence[str]) -> list[int]:
+    """Make a computed wave current (after the disclosure audit), dropping the rows of the versions
+    it replaces from `wave_tables`, then run the source's refreshes."""
+    replaced = results.facts.publish(engine, wave_id, results.source, min_group_size, wave_tables, results.audited)
     results.after_publishing(engine, wave_id, min_group_size)
     return replaced

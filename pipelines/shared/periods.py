@@ -23,8 +23,9 @@ def fieldwork_start(pulse_id: str) -> dt.date | None:
 
 
 def wave_tree_date(wave) -> dt.date | None:
-    """The org tree a survey_wave row (annual or pulse) is reported under."""
-    return org_tree_date(wave.survey_year) if wave.source == "people_survey" else fieldwork_start(wave.wave)
+    """The org tree a survey_wave row is reported under: an annual wave's (it has a survey year),
+    else the start of the fieldwork its `YYYY-MM` wave names (a pulse's)."""
+    return org_tree_date(wave.survey_year) if wave.survey_year is not None else fieldwork_start(wave.wave)
 
 
 def quarter_labels(dates: pd.Series) -> pd.Series:

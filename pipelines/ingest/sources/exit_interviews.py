@@ -10,7 +10,9 @@ from pipelines.ingest.sources.record import Source
 from pipelines.ingest.sources.common import (
     as_small_ints, canonical_lower, dates, latest_date, optional, records, unit_codes_known_by,
 )
-from pipelines.ingest.sources.interviews import insert_comments, loaded_identifiers, unknown_codes
+from pipelines.ingest.sources.interviews import (
+    INTERVIEW_RESULTS, insert_comments, interview_comments, loaded_identifiers, unknown_codes,
+)
 from pipelines.shared.reference import leaving_reason_codes
 from pipelines.ingest.validation import expect
 from warehouse.db import table
@@ -80,4 +82,7 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
 
 
 SOURCE = Source("exit_interviews", canonical_lower(REQUIRED + OPTIONAL), expectations, wave_of, load,
-                identifier="leaver_id", parameters=parameters, derived_columns=derived_columns)
+                identifier="leaver_id", parameters=parameters, derived_columns=derived_columns,
+                stored_in=("raw_exit_interview",),
+                comments=interview_comments("exit_interviews", "raw_exit_interview", "leaver_id"),
+                asset=INTERVIEW_RESULTS, changes_interview_results=True, watched=True)

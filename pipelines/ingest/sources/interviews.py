@@ -6,7 +6,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.ingest.sources.common import first_unknown_code, optional, text_columns
+from pipelines.shared.free_text import RawComments
 from warehouse.db import table
+
+# The Asset updated when the interview figures are rebuilt (after either source's loads).
+INTERVIEW_RESULTS = "interview_results"
+
+
+def interview_comments(source: str, interviews: str, id_column: str) -> RawComments:
+    """An interview source's comments, reported by the quarter of the interview."""
+    return RawComments("raw_interview_comment", f"""
+        SELECT c.source, i.interview_date AS wave, c.interview_id AS respondent_id, c.question, c.text, i.unit_code
+        FROM raw_interview_comment c JOIN {interviews} i ON i.{id_column} = c.interview_id
+        WHERE c.source = '{source}'""", wave_is_date=True)
 
 
 def loaded_identifiers(connection: Connection, table_name: str, column: str, frame: pd.DataFrame) -> list[str]:

@@ -78,4 +78,5 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
 
 
 SOURCE = Source("org_units", canonical_lower(COLUMNS), expectations, wave_of, load,
-                parameters=parameters, structural_problems=structural_problems)
+                parameters=parameters, structural_problems=structural_problems, stored_in=("dim_org_unit",),
+                changes_interview_results=True)

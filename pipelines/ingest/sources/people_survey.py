@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
+from pipelines.shared.free_text import RawComments
 from pipelines.ingest.sources.record import Source
 from pipelines.shared.periods import org_tree_date
 from pipelines.ingest.sources.common import as_small_ints, text_columns
@@ -105,5 +106,14 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
     return wave_id
 
 
+COMMENTS = RawComments("raw_survey_comment", """
+    SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
+    FROM raw_survey_comment c
+    JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'people_survey'
+    JOIN raw_survey_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""")
+
 SOURCE = Source("people_survey", canonical_name, expectations, wave_of, load, identifier="respondent_id",
-                parameters=parameters)
+                parameters=parameters, stored_in=("raw_survey_response", "survey_wave"), comments=COMMENTS,
+                results="pipelines.publish.survey_results:SURVEY_RESULTS",
+                wave_tables=("raw_survey_response", "raw_survey_comment", "fact_survey_measure"),
+                asset="people_survey_results")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipelines.shared import contract, reference
+from pipelines.shared.free_text import RawComments
 from pipelines.ingest.sources.record import Source
 from pipelines.shared.periods import fieldwork_start
 from pipelines.ingest.sources.common import as_small_ints, dates, optional, records, text_columns, unit_codes_known_by
@@ -99,5 +100,14 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> int:
     return wave_id
 
 
+COMMENTS = RawComments("raw_survey_comment", """
+    SELECT w.source, w.wave, c.respondent_id, c.question, c.text, r.unit_code
+    FROM raw_survey_comment c
+    JOIN survey_wave w ON w.wave_id = c.wave_id AND w.status = 'current' AND w.source = 'pulse'
+    JOIN raw_pulse_response r ON r.wave_id = c.wave_id AND r.respondent_id = c.respondent_id""")
+
 SOURCE = Source("pulse", canonical_name, expectations, wave_of, load, identifier="respondent_id",
-                parameters=parameters, derived_columns=derived_columns)
+                parameters=parameters, derived_columns=derived_columns, stored_in=("raw_pulse_response",),
+                comments=COMMENTS, results="pipelines.publish.pulse_results:PULSE_RESULTS",
+                wave_tables=("raw_pulse_response", "raw_survey_comment", "fact_pulse_measure"),
+                asset="pulse_results", watched=True)

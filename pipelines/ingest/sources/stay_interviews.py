@@ -10,7 +10,9 @@ from pipelines.ingest.sources.record import Source
 from pipelines.ingest.sources.common import (
     as_small_ints, canonical_lower, dates, latest_date, optional, records, unit_codes_known_by,
 )
-from pipelines.ingest.sources.interviews import insert_comments, loaded_identifiers, unknown_codes
+from pipelines.ingest.sources.interviews import (
+    INTERVIEW_RESULTS, insert_comments, interview_comments, loaded_identifiers, unknown_codes,
+)
 from pipelines.shared.reference import leaving_reason_codes, stay_factor_codes
 from pipelines.ingest.validation import expect
 from warehouse.db import table
@@ -67,4 +69,7 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
 
 
 SOURCE = Source("stay_interviews", canonical_lower(REQUIRED + OPTIONAL), expectations, wave_of, load,
-                identifier="interview_id", parameters=parameters, derived_columns=derived_columns)
+                identifier="interview_id", parameters=parameters, derived_columns=derived_columns,
+                stored_in=("raw_stay_interview",),
+                comments=interview_comments("stay_interviews", "raw_stay_interview", "interview_id"),
+                asset=INTERVIEW_RESULTS, changes_interview_results=True, watched=True)

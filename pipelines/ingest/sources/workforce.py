@@ -53,4 +53,5 @@ def load(connection: Connection, frame: pd.DataFrame, load_id: int) -> None:
     return None
 
 
-SOURCE = Source("workforce", canonical_lower(COLUMNS), expectations, wave_of, load, parameters=parameters)
+SOURCE = Source("workforce", canonical_lower(COLUMNS), expectations, wave_of, load, parameters=parameters,
+                stored_in=("fact_workforce",), changes_interview_results=True)

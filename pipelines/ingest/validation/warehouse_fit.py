@@ -16,24 +16,9 @@ from sqlalchemy.engine import Connection
 from pipelines.shared.contract import MAX_TEXT_LENGTH
 from pipelines.ingest.problems import Problem, problem_at_rows
 from pipelines.ingest.sources.common import dates
+from pipelines.ingest.sources.record import Source
 from warehouse.db import table
 
-# Where each source's columns are stored (file columns match table columns case-insensitively).
-STORED_IN: dict[str, tuple[str, ...]] = {
-    "org_units": ("dim_org_unit",),
-    "workforce": ("fact_workforce",),
-    "people_survey": ("raw_survey_response", "survey_wave"),
-    "pulse": ("raw_pulse_response",),
-    "exit_interviews": ("raw_exit_interview",),
-    "stay_interviews": ("raw_stay_interview",),
-}
-# The column that stores the names of a source's free-text columns (`text_<id>` headers).
-TEXT_HEADERS_IN: dict[str, tuple[str, str]] = {
-    "people_survey": ("raw_survey_comment", "question"),
-    "pulse": ("raw_survey_comment", "question"),
-    "exit_interviews": ("raw_interview_comment", "question"),
-    "stay_interviews": ("raw_interview_comment", "question"),
-}
 # PostgreSQL's ranges (SQLite's INTEGER holds 64 bits whatever the declared type).
 INTEGER_RANGES = {sa.SmallInteger: (-2**15, 2**15 - 1), sa.BigInteger: (-2**63, 2**63 - 1),
                   sa.Integer: (-2**31, 2**31 - 1)}
@@ -47,10 +32,10 @@ def _integer_range(column_type) -> tuple[int, int] | None:
     return None
 
 
-def stored_columns(source: str, connection: Connection) -> dict[str, sa.Column]:
+def stored_columns(source: Source, connection: Connection) -> dict[str, sa.Column]:
     """Lower-cased column name -> the warehouse column it is stored in (first table wins)."""
     found: dict[str, sa.Column] = {}
-    for name in STORED_IN.get(source, ()):
+    for name in source.stored_in:
         for column in table(connection.engine, name).columns:
             found.setdefault(column.name.lower(), column)
     return found
@@ -89,13 +74,13 @@ def _column_problems(name: str, values: pd.Series, target: sa.Column) -> list[Pr
     return problems
 
 
-def fit_problems(source: str, frame: pd.DataFrame, connection: Connection) -> list[Problem]:
+def fit_problems(source: Source, frame: pd.DataFrame, connection: Connection) -> list[Problem]:
     """Values the warehouse could not store as they are, and free text over the contract's limit."""
     problems: list[Problem] = []
     stored = stored_columns(source, connection)
-    header_store = TEXT_HEADERS_IN.get(source)
-    header_limit = getattr(table(connection.engine, header_store[0]).c[header_store[1]].type, "length", None) \
-        if header_store else None
+    # A comment table stores the `text_<id>` header of each comment in its `question` column.
+    header_limit = getattr(table(connection.engine, source.comments.table).c["question"].type, "length", None) \
+        if source.comments else None
     for name in frame.columns:
         values = frame[name].fillna("")
         if name.startswith("text_"):
