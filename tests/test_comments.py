@@ -112,6 +112,21 @@ def test_comment_groups_under_ten_are_suppressed(loaded):
     assert (units["n"] >= 10).all(), "a comment shows its directorate only in groups of ten or more"
 
 
+def test_counting_listed_comments_gives_no_count_the_theme_view_hides(loaded):
+    """An analyst can count hr_comments' rows per question (and per theme): a comment is listed only
+    where its question's group is shown in hr_comment_themes, so every count they give is one that
+    view publishes, and the three answers to a question few answered are not listed."""
+    settings, _, _ = loaded
+    listed = query(settings.warehouse_url, "SELECT source, wave, question, COUNT(*) AS n FROM hr_comments "
+                                           "GROUP BY source, wave, question")
+    shown = query(settings.warehouse_url, "SELECT DISTINCT source, wave, question, comments FROM hr_comment_themes "
+                                          "WHERE unit_level = 'organisation' AND question <> '*' AND NOT suppressed")
+    assert "text_one_change" not in set(listed["question"])
+    assert len(listed) and len(listed) == len(shown)
+    both = listed.merge(shown, on=["source", "wave", "question"], how="left")
+    assert (both["n"] == both["comments"]).all()
+
+
 def test_reruns_only_process_new_text_and_use_the_embedding_cache(loaded):
     settings, engine, first = loaded
     cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]

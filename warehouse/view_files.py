@@ -77,6 +77,8 @@ def contracts() -> list[ViewContract]:
 # migration's revision. A migration older than the revision passes `as_of` (its own revision) and
 # gets the earlier text, since PostgreSQL will not create a view over a column not there yet.
 EARLIER_VIEWS: dict[str, dict[str, str]] = {
+    "0025": {"hr_comments": "CREATE VIEW hr_comments AS\nSELECT source, wave, question, reportable_unit_code AS unit_code, "
+                            "theme, themes, theme_similarity, topic, redacted_text\nFROM comment\nWHERE NOT flagged"},
     "0024": {"hr_comments": "CREATE VIEW hr_comments AS\nSELECT source, wave, question, reportable_unit_code AS unit_code, "
                             "theme, theme_similarity, topic, redacted_text\nFROM comment\nWHERE NOT flagged"},
 }
