@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from pipelines.ingest.column_mapping import MappingInvalid, load_mapping
+from pipelines.ingest.problems import Problem
 from pipelines.config import ConfigError, load_settings
 from pipelines.ingest.sources import all_sources
 
@@ -87,7 +88,7 @@ def _print_outcomes(outcomes) -> None:
         _say(f"{outcome.file_name}: {detail}")
         if failed:
             for problem in outcome.problems[1:6]:
-                _say(f"    also: [{problem['rule']}] {problem['column'] or ''} {problem['message']}")
+                _say(f"    also: {Problem.from_dict(problem).describe()}")
             _say(f"    report: {outcome.report_path}")
             if outcome.data_docs:
                 _say(f"    data docs: {outcome.data_docs}")

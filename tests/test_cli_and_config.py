@@ -57,6 +57,30 @@ def test_console_script_ingests_with_exit_codes(tmp_path):
     assert "bad.csv: rejected: [file_not_empty]" in rejected.stdout
 
 
+def test_a_rejected_file_is_reported_once_with_every_problem_located(culture_env, capsys, tmp_path):
+    """One verdict per file, and each further problem says where it is as the first one does,
+    without quoting the personal value that broke it."""
+    from pipelines.orchestration import flow
+    from tests.conftest import SAMPLES
+
+    flow.initialise_warehouse(culture_env)
+    assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
+    frame = pd.read_csv(SAMPLES / "exa_exit_2025-H1.csv", dtype=str, keep_default_na=False)
+    frame.loc[5, "leaver_id"] = "jo.bloggs@agency.example"
+    frame.loc[6, "grade"] = "Jo Bloggs"
+    bad = tmp_path / "exit_2025.csv"
+    frame.to_csv(bad, index=False)
+    capsys.readouterr()
+    assert run_cli("ingest", "exit_interviews", bad) == 1
+    out = capsys.readouterr().out
+    verdicts = [line for line in out.splitlines()
+                if "exit_2025.csv" in line and not line.lstrip().startswith(("report:", "data docs:"))]
+    assert verdicts[0] == "validated exit_2025.csv: rejected" and len(verdicts) == 2, out
+    assert verdicts[1].startswith("exit_2025.csv: rejected: [pseudonymous_identifier] column leaver_id, row 7"), out
+    assert "    also: [valid_code] column grade, row 8: " in out, out
+    assert "Bloggs" not in out and "jo.bloggs" not in out
+
+
 def test_unsupported_source_and_missing_file_are_clear_errors(culture_env, capsys, tmp_path):
     assert run_cli("ingest", "people_survey", tmp_path / "nope.csv") == 2
     assert "no such file" in capsys.readouterr().out

@@ -32,6 +32,12 @@ class Problem:
             where += f"{', ' if where else ''}row{'s' if self.count > 1 else ''} {listed}{more}"
         return f"[{self.rule}] {where + ': ' if where else ''}{self.message}"
 
+    @classmethod
+    def from_dict(cls, described: dict) -> "Problem":
+        return cls(rule=described["rule"], message=described["message"], column=described.get("column"),
+                   rows=list(described.get("rows") or []), count=described.get("row_count") or 0,
+                   cells=list(described.get("cells") or []), origin=described.get("origin"))
+
     def as_dict(self) -> dict:
         described = {"rule": self.rule, "column": self.column, "rows": self.rows, "row_count": self.count,
                      "message": self.message}

@@ -74,8 +74,9 @@ def load_one(settings: Settings, data: dict, progress: Progress = _quiet) -> dic
     outcome = load_file(settings, FileOutcome.from_dict(data))
     if outcome.status in ("loaded", "staged"):
         progress(f"loaded {outcome.file_name}: {outcome.rows} rows, wave {outcome.wave}")
-    elif outcome.status in FINAL_FAILURES:
-        progress(f"{outcome.status} {outcome.file_name}: {outcome.message}")
+    elif outcome.status in FINAL_FAILURES and data["status"] not in FINAL_FAILURES:
+        # Only a verdict reached while loading is news here; its reasons are in its report.
+        progress(f"{outcome.status} while loading {outcome.file_name}")
     return outcome.as_dict()
 
 
