@@ -148,10 +148,23 @@ def test_contents_lead_to_bullying_by_unit_response_rates_and_comments_first(rep
 
 
 def test_labels_not_codes_and_whole_numbers(report):
+    from nlp.taxonomy import TAXONOMY
+    from pipelines.report.format import THEME_LABELS
+    from pipelines.shared import reference
+
     _, paths = report
+    # A leaving reason or stay factor named by its code made readable ("Promotion inside cs")
+    # instead of the reference file's label.
+    rows = [*reference.leaving_reasons(), *reference.read_reference_csv("stay_factors.csv")]
+    named = [row["label"].lower() for row in rows] + [label.lower() for label in THEME_LABELS.values()] + [
+        theme.replace("_", " ") for theme in TAXONOMY]
+    coded = {made for made in (row["code"].replace("_", " ").capitalize() for row in rows)
+             if " " in made and not any(made.lower() in name for name in named)}
+    assert "Promotion inside cs" in coded
     for page in (p for p in paths if p.suffix == ".html"):
         text = _visible_text(page.read_text(encoding="utf-8"))
         assert not CODES.search(text), f"{page.name}: {CODES.search(text).group(0)!r} shown to readers"
+        assert not [c for c in coded if re.search(rf"\b{re.escape(c)}\b", text)], page.name
     numbers = re.findall(r'<td class="num">([^<]*)</td>', paths[0].read_text(encoding="utf-8"))
     assert numbers and all(re.fullmatch(r"-?\d+|suppressed|", n) for n in numbers)
 
@@ -169,7 +182,9 @@ def test_response_rates_are_published_only_through_the_disclosure_rules(report):
     assert hidden[["respondents", "headcount", "value"]].isna().all().all()
     organisation = shown[shown["unit_code"].isna() & (shown["breakdown"] == "all")]
     assert len(organisation) == 1 and 0 < organisation["value"].iat[0] <= 100
-    assert "sex" in set(shown["breakdown"])  # survey answers without a headcount (prefer not to say) stay out
+    assert "sex" in set(shown["breakdown"])
+    # Survey answers without a headcount (prefer not to say) have no rate: not listed as if hidden.
+    assert not (rates["group_label"].str.contains("refer not to say", na=False)).any()
 
 
 def test_response_rates_survive_the_attacker():
@@ -331,6 +346,9 @@ def test_the_report_builds_after_a_rejected_file(tmp_path):
     page = html.read_text(encoding="utf-8")
     assert "bad_workforce.csv" in page and "rejected" in page
     assert "file:" not in _visible_text(page)  # the validation report is named, not linked to a server path
+    quality = page[page.index('id="data-quality"'):]
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", quality)  # when, to the minute
+    assert not re.search(r"\d\d:\d\d:\d\d", quality)
 
 
 def test_the_report_builds_before_any_survey_is_loaded(tmp_path):

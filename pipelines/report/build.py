@@ -67,6 +67,8 @@ def _data_quality_rows(frame: pd.DataFrame) -> list[dict]:
         row["report_name"] = Path(report).name if isinstance(report, str) and report else ""
         row["rows"] = None if pd.isna(row.get("rows")) else int(row["rows"])
         row["wave"] = "" if row.get("wave") is None or pd.isna(row.get("wave")) else str(row["wave"])
+        loaded_at = row.get("loaded_at")  # to the minute, UTC: a reader needs no microseconds
+        row["loaded_at"] = "" if loaded_at is None or pd.isna(loaded_at) else pd.Timestamp(loaded_at).strftime("%Y-%m-%d %H:%M")
         rows.append(row)
     return rows
 

@@ -6,9 +6,11 @@ keeps the unrounded figures. Tables are HTML with numbers right-aligned in tabul
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import pandas as pd
 
+from pipelines.shared import reference
 from warehouse.queries import round_half_up
 
 SOURCE_LABELS = {"people_survey": "People survey", "pulse": "Pulse surveys", "exit_interviews": "Exit interviews",
@@ -39,12 +41,21 @@ def signed(value) -> str:
     return f"+{text}" if not text.startswith("-") else "\u2212" + text[1:]
 
 
+@lru_cache(maxsize=1)
+def _reference_labels() -> dict[str, str]:
+    """Leaving reasons and stay factors by code, named as the reference files name them."""
+    labels = {row["code"]: row["label"] for row in reference.leaving_reasons()}
+    labels.update({row["code"]: row["label"] for row in reference.read_reference_csv("stay_factors.csv")})
+    return labels
+
+
 def code_label(code) -> str:
     """A readable name for a code such as 'THEME:learning_development', 'any:pay_benefits' or 'SHIFT:collaboration'."""
     if code is None or (isinstance(code, float) and pd.isna(code)):
         return ""
     text = str(code).split(":", 1)[-1]
-    return THEME_LABELS.get(text) or SOURCE_LABELS.get(text) or text.replace("_", " ").capitalize()
+    return (THEME_LABELS.get(text) or SOURCE_LABELS.get(text) or _reference_labels().get(text)
+            or text.replace("_", " ").capitalize())
 
 
 def measure_label(code, label=None) -> str:

@@ -68,13 +68,17 @@ def response_rates(engine: Engine, min_group_size: int) -> pd.DataFrame:
         workforce = pd.read_sql(sa.select(staff.c.unit_code, staff.c.grade, staff.c.sex, staff.c.headcount)
                                 .where(staff.c.snapshot_date == snapshot), connection)
     groups, cells, families, hidden = rate_cells(responses, units, workforce, min_group_size)
-    return pd.DataFrame({
+    rates = pd.DataFrame({
         "wave": wave.wave, "unit_code": groups["unit_code"], "unit_name": groups["unit_name"],
         "unit_level": groups["unit_level"], "breakdown": groups["breakdown"], "group_value": groups["group_value"],
         "group_label": groups["group_label"],
         "respondents": np.where(hidden, np.nan, cells["answered"]), "headcount": np.where(hidden, np.nan, cells["headcount"]),
         "value": np.where(hidden, np.nan, cells["rate"]), "suppressed": hidden,
     }, columns=COLUMNS)
+    # Answers the snapshot has no headcount for (prefer not to say) have no rate at all: listed,
+    # they would read as a rate hidden by disclosure control.
+    rated = (groups["breakdown"] == "all").to_numpy() | (cells["headcount"] > 0).to_numpy()
+    return rates[rated].reset_index(drop=True)
 
 
 def rate_cells(responses: pd.DataFrame, units: pd.DataFrame, workforce: pd.DataFrame, min_group_size: int):

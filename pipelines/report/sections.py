@@ -63,7 +63,9 @@ def _heatmap_section(section_id, title, frame, reference, note) -> Section:
 
 def _response_section(rates: pd.DataFrame) -> Section:
     note = ("People who answered the people survey as a share of headcount in the workforce snapshot. Rates are hidden "
-            "where fewer than the minimum answered or the headcount is below it, or where a hidden one could be worked out.")
+            "where fewer than the minimum answered or the headcount is below it, or where a hidden one could be worked out. "
+            "By sex and grade, only the values the workforce snapshot records are rated: people who preferred not to say "
+            "count in their unit's rate but in no sex or grade group's, so those groups' rates can all be below the unit's.")
     if rates.empty:
         return Section("response-rates", "Who answered: response rates", note)
     frame = rates.assign(
