@@ -127,6 +127,21 @@ def test_counting_listed_comments_gives_no_count_the_theme_view_hides(loaded):
     assert (both["n"] == both["comments"]).all()
 
 
+def test_a_comment_flagged_for_every_reason_keeps_them_all(settings, tmp_path):
+    """Four reasons joined come to 80 characters: stored whole for the safeguarding lead."""
+    flow.initialise_warehouse(settings)
+    flow.ingest(settings, "org_units", [str(SAMPLES / "org_units_2024-01-01.csv")])
+    frame = pd.read_csv(SAMPLES / "exa_people_survey_2024.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "text_bullying_harassment"] = ("Sarah Jenkins bullies me, made unwanted sexual comments, said she would "
+                                                "put me in hospital, and some days I want to die.")
+    frame.to_csv(tmp_path / "survey.csv", index=False)
+    assert flow.ingest(settings, "people_survey", [str(tmp_path / "survey.csv")])[0].status == "loaded"
+    flow.process_comments(settings)
+    reasons = query(settings.warehouse_url, "SELECT reason FROM raw_flagged_comment WHERE reason LIKE '%self_harm%'")["reason"]
+    assert set(reasons.iloc[0].split(";")) >= {"sexual_harassment_or_assault", "threat_or_assault", "self_harm",
+                                                 "named_person_misconduct"}
+
+
 def test_reruns_only_process_new_text_and_use_the_embedding_cache(loaded):
     settings, engine, first = loaded
     cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
