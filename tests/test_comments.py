@@ -221,20 +221,20 @@ def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, cu
     "Phil Garside undermines every decision we make.", "Tom Ashworth keeps picking on me."])
 def test_misconduct_by_a_named_person_is_flagged_with_the_taxonomy_words(text):
     from nlp.redaction import redact
-    from nlp.sensitive import flag_reasons
+    from nlp.sensitive import rule_reasons
 
     assert redact(text).counts.get("PERSON") == 1
-    assert flag_reasons(text, 1) == ["named_person_misconduct"]
-    assert flag_reasons(text, 0) == []
+    assert rule_reasons(text, 1) == ["named_person_misconduct"]
+    assert rule_reasons(text, 0) == []
 
 
 def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
-    from nlp.sensitive import flag_reasons
+    from nlp.sensitive import rule_reasons
 
-    assert flag_reasons("He said he knows where I live and would sort me out.", 0) == ["threat_or_assault"]
-    assert flag_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
-    assert "sexual_harassment_or_assault" in flag_reasons("He grabbed me at the leaving drinks.", 0)
-    assert flag_reasons("The workload is heavy but the team is kind.", 3) == []
+    assert rule_reasons("He said he knows where I live and would sort me out.", 0) == ["threat_or_assault"]
+    assert rule_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
+    assert "sexual_harassment_or_assault" in rule_reasons("He grabbed me at the leaving drinks.", 0)
+    assert rule_reasons("The workload is heavy but the team is kind.", 3) == []
 
 
 def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):
