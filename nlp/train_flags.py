@@ -13,12 +13,11 @@ Deterministic (liblinear, fixed folds): the same labelled set and embeddings giv
 """
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from nlp.evaluation import labelled_comments
 from nlp.sensitive import FLAG_MODEL_FILE, FLAG_MODEL_VERSION, REASONS, rule_reasons
+from nlp.train_themes import fit, write_model
 
 STRENGTHS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 TARGET_RECALL = 0.95
@@ -26,10 +25,9 @@ FOLDS = 5
 
 
 def _fit(x: np.ndarray, y: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=strength, solver="liblinear", class_weight="balanced").fit(x, y)
-    return model.coef_[0], float(model.intercept_[0])
+    """One balanced logistic regression, fitted as the theme model's are."""
+    coef, intercept = fit(x, y[:, np.newaxis], strength)
+    return coef[0], float(intercept[0])
 
 
 def _probabilities(x: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
@@ -58,18 +56,6 @@ def _precision_recall(raised: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return (hits / raised.sum() if raised.sum() else 0.0), hits / int((y == 1).sum())
 
 
-def write_model(spec: dict) -> None:
-    """One key a line, one matrix row a line: a readable diff when the model is retrained."""
-    lines = []
-    for key, value in spec.items():
-        if isinstance(value, list) and value and isinstance(value[0], list):
-            rows = ",\n  ".join(json.dumps(row) for row in value)
-            lines.append(f"{json.dumps(key)}: [\n  {rows}\n ]")
-        else:
-            lines.append(f"{json.dumps(key)}: {json.dumps(value)}")
-    FLAG_MODEL_FILE.write_text("{\n " + ",\n ".join(lines) + "\n}\n", encoding="utf-8")
-
-
 def main() -> None:
     from nlp.embeddings import embed
     from nlp.redaction import redact_texts
@@ -93,7 +79,7 @@ def main() -> None:
     coef, intercept = _fit(x, y, strength)
     reason_coef, reason_intercept = zip(*(_fit(x, np.array([reason in r.flags for r in rows], dtype=int), strength)
                                           for reason in REASONS))
-    write_model({
+    write_model(path=FLAG_MODEL_FILE, spec={
         "version": FLAG_MODEL_VERSION, "reasons": list(REASONS), "threshold": threshold, "C": strength,
         "features": "all-MiniLM-L6-v2 embedding (384) of the redacted comment",
         "trained_on": f"development part ({len(rows)} hand-written comments, {int(y.sum())} to flag)",
