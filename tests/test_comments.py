@@ -22,6 +22,7 @@ from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
+INDIRECT_HARM = "He keeps sending me messages late at night saying he can't stop thinking about my body."
 PLANTED = ["Sarah Jenkins", "sarah.jenkins@agency.example", "07700 900123", "AB123456"]
 
 
@@ -30,6 +31,7 @@ def survey_with_planted_text(path, extra_b01="4"):
     frame.loc[0, "text_bullying_harassment"] = "Sarah Jenkins shouts at me; email sarah.jenkins@agency.example or ring 07700 900123."
     frame.loc[1, "text_bullying_harassment"] = "A colleague made unwanted sexual comments about me at the party."
     frame.loc[2, "text_workload"] = "My staff number is AB123456 and I have 60 open cases."
+    frame.loc[7, "text_bullying_harassment"] = INDIRECT_HARM  # no rule matches: only the flag model raises it
     frame.loc[3, "B01"] = extra_b01
     frame["text_one_change"] = ""  # a question only three people answered: too few to show
     frame.loc[[4, 5, 6], "text_one_change"] = ["Fill the vacancies.", "Better IT.", "Fairer promotion boards."]
@@ -73,8 +75,10 @@ def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
     assert flagged["text"].str.contains("unwanted sexual comments").any()
     assert flagged["reason"].str.contains("sexual_harassment_or_assault").any()
     assert flagged["reason"].str.contains("named_person_misconduct").any()
+    assert flagged.loc[flagged["text"] == INDIRECT_HARM, "reason"].tolist() == ["possible_sexual_harassment_or_assault"]
     visible = query(settings.warehouse_url, "SELECT redacted_text FROM hr_comments")["redacted_text"]
     assert not visible.str.contains("unwanted sexual comments").any()
+    assert not visible.str.contains("thinking about my body").any()
 
 
 def test_flagged_comments_are_counted_in_no_view(loaded):
