@@ -5,10 +5,10 @@
 
 Prints precision, recall and F1 per theme, macro-F1 over the four core themes and over all
 themes, for the current classifier (nlp/theme_model.json) and, for comparison, the earlier
-nearest-seed-description rule (one theme per comment); then the safeguarding flags' recall per
-reason and overall, their precision (of the comments raised, the share labelled to flag), and how
-many unlabelled comments were flagged. Comments are redacted first,
-as in the pipeline. Prints figures only: targets live in the docs, never as assertions.
+nearest-seed-description rule (one theme per comment); then the safeguarding flags (rules or the
+learned flag model, nlp/flag_model.json, then the rules alone): recall per reason and overall, their
+precision (of the comments raised, the share labelled to flag), and how many unlabelled comments
+were flagged. Comments are redacted first, as in the pipeline. Prints figures only: targets live in the docs, never as assertions.
 """
 from __future__ import annotations
 
@@ -48,6 +48,23 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.2f} ({part}/{whole})" if whole else "n/a (0/0)"
 
 
+def _flag_table(rows: list, reasons: list[set[str]]) -> None:
+    """Recall and precision per reason, then over comments: raised with a labelled reason, raised at all."""
+    for label in sorted({f for r in rows for f in r.flags}):
+        cases = [found for r, found in zip(rows, reasons) if label in r.flags]
+        raised = [r for r, found in zip(rows, reasons) if label in found]
+        print(f"{label:<32} recall {_share(sum(label in f for f in cases), len(cases))}"
+              f"  precision {_share(sum(label in r.flags for r in raised), len(raised))}")
+    flagged = [(r, found) for r, found in zip(rows, reasons) if r.flags]
+    print(f"{'any flag, its reason':<32} recall {_share(sum(bool(r.flags & found) for r, found in flagged), len(flagged))}")
+    print(f"{'any flag, raised at all':<32} recall {_share(sum(bool(found) for _r, found in flagged), len(flagged))}")
+    raised = [r for r, found in zip(rows, reasons) if found]
+    print(f"{'any flag':<32} precision {_share(sum(bool(r.flags) for r in raised), len(raised))} "
+          f"(comments raised that are labelled to flag)")
+    print(f"unlabelled comments flagged: {sum(bool(found) and not r.flags for r, found in zip(rows, reasons))} "
+          f"of {sum(not r.flags for r in rows)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=["test", "dev"], default="test")
@@ -55,7 +72,7 @@ def main() -> None:
     from nlp.embeddings import embed, precision
     from nlp.evaluation import labelled_comments, theme_scores
     from nlp.redaction import redact_texts
-    from nlp.sensitive import flag_reasons
+    from nlp.sensitive import MODEL_REASON_PREFIX, flag_model, flag_reasons, rule_reasons
     from nlp.taxonomy import OTHER
     from nlp.themes import assign, model_version, nearest_theme, theme_text
 
@@ -79,22 +96,13 @@ def main() -> None:
     _table("earlier rule (nearest seed description, one theme, no negation handling):",
            theme_scores(truth, [frozenset() if t == OTHER else frozenset({t}) for t in nearest]))
 
-    reasons = [set(flag_reasons(r.text, red.counts.get("PERSON", 0))) for r, red in zip(rows, redacted)]
-    print("\nsafeguarding flags (a labelled case counts as found when its reason is raised):")
-    labels = sorted({f for r in rows for f in r.flags})
-    for label in labels:
-        cases = [found for r, found in zip(rows, reasons) if label in r.flags]
-        raised = [r for r, found in zip(rows, reasons) if label in found]
-        print(f"{label:<32} recall {sum(label in f for f in cases) / len(cases):.2f} ({sum(label in f for f in cases)}/{len(cases)})"
-              f"  precision {_share(sum(label in r.flags for r in raised), len(raised))}")
-    flagged = [(r, found) for r, found in zip(rows, reasons) if r.flags]
-    hits = sum(bool(r.flags & found) for r, found in flagged)
-    print(f"{'any flag':<32} recall {hits / len(flagged):.2f} ({hits}/{len(flagged)} flagged comments raised)")
-    raised = [r for r, found in zip(rows, reasons) if found]
-    print(f"{'any flag':<32} precision {_share(sum(bool(r.flags) for r in raised), len(raised))} "
-          f"(comments raised that are labelled to flag)")
-    extra = sum(bool(found) and not r.flags for r, found in zip(rows, reasons))
-    print(f"unlabelled comments flagged: {extra} of {sum(not r.flags for r in rows)}")
+    reasons = [set(flag_reasons(r.text, red.counts.get("PERSON", 0), v)) for r, red, v in zip(rows, redacted, whole)]
+    by_rule = [set(rule_reasons(r.text, red.counts.get("PERSON", 0))) for r, red in zip(rows, redacted)]
+    print(f"\nsafeguarding flags, rules or model {flag_model().version} (a labelled case counts as found when its reason, "
+          f"or the model's {MODEL_REASON_PREFIX}reason, is raised):")
+    _flag_table(rows, [{f.removeprefix(MODEL_REASON_PREFIX) for f in found} for found in reasons])
+    print("\nrules alone:")
+    _flag_table(rows, by_rule)
 
     per = 1000 * (finished - started) / len(rows)
     print(f"\ncost per comment: {per:.2f} ms to theme (denial removal, embedding, classifier), of which the classifier "

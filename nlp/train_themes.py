@@ -115,8 +115,9 @@ def cross_validated(dev: Comments, extra: Comments) -> dict[tuple[float, float, 
     return results
 
 
-def write_model(spec: dict) -> None:
-    """One key a line, one matrix row a line: a readable diff when the model is retrained."""
+def write_model(spec: dict, path: Path = MODEL_FILE) -> None:
+    """One key a line, one matrix row a line: a readable diff when the model is retrained
+    (nlp/train_flags.py writes its model this way too)."""
     lines = []
     for key, value in spec.items():
         if isinstance(value, list) and value and isinstance(value[0], list):
@@ -124,7 +125,7 @@ def write_model(spec: dict) -> None:
             lines.append(f"{json.dumps(key)}: [\n  {rows}\n ]")
         else:
             lines.append(f"{json.dumps(key)}: {json.dumps(value)}")
-    MODEL_FILE.write_text("{\n " + ",\n ".join(lines) + "\n}\n", encoding="utf-8")
+    path.write_text("{\n " + ",\n ".join(lines) + "\n}\n", encoding="utf-8")
 
 
 def main() -> None:

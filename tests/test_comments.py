@@ -23,6 +23,7 @@ from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
 EVAL = Path(__file__).resolve().parent / "data" / "comment_eval.jsonl"
+INDIRECT_HARM = "He keeps sending me messages late at night saying he can't stop thinking about my body."
 PLANTED = ["Sarah Jenkins", "sarah.jenkins@agency.example", "07700 900123", "AB123456"]
 
 
@@ -31,6 +32,7 @@ def survey_with_planted_text(path, extra_b01="4"):
     frame.loc[0, "text_bullying_harassment"] = "Sarah Jenkins shouts at me; email sarah.jenkins@agency.example or ring 07700 900123."
     frame.loc[1, "text_bullying_harassment"] = "A colleague made unwanted sexual comments about me at the party."
     frame.loc[2, "text_workload"] = "My staff number is AB123456 and I have 60 open cases."
+    frame.loc[7, "text_bullying_harassment"] = INDIRECT_HARM  # no rule matches: only the flag model raises it
     frame.loc[3, "B01"] = extra_b01
     frame["text_one_change"] = ""  # a question only three people answered: too few to show
     frame.loc[[4, 5, 6], "text_one_change"] = ["Fill the vacancies.", "Better IT.", "Fairer promotion boards."]
@@ -74,8 +76,10 @@ def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
     assert flagged["text"].str.contains("unwanted sexual comments").any()
     assert flagged["reason"].str.contains("sexual_harassment_or_assault").any()
     assert flagged["reason"].str.contains("named_person_misconduct").any()
+    assert flagged.loc[flagged["text"] == INDIRECT_HARM, "reason"].tolist() == ["possible_sexual_harassment_or_assault"]
     visible = query(settings.warehouse_url, "SELECT redacted_text FROM hr_comments")["redacted_text"]
     assert not visible.str.contains("unwanted sexual comments").any()
+    assert not visible.str.contains("thinking about my body").any()
 
 
 def test_flagged_comments_are_counted_in_no_view(loaded):
@@ -252,20 +256,20 @@ def test_a_new_theme_model_changes_stored_themes_only_through_retheme(loaded, cu
     "Phil Garside undermines every decision we make.", "Tom Ashworth keeps picking on me."])
 def test_misconduct_by_a_named_person_is_flagged_with_the_taxonomy_words(text):
     from nlp.redaction import redact
-    from nlp.sensitive import flag_reasons
+    from nlp.sensitive import rule_reasons
 
     assert redact(text).counts.get("PERSON") == 1
-    assert flag_reasons(text, 1) == ["named_person_misconduct"]
-    assert flag_reasons(text, 0) == []
+    assert rule_reasons(text, 1) == ["named_person_misconduct"]
+    assert rule_reasons(text, 0) == []
 
 
 def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
-    from nlp.sensitive import flag_reasons
+    from nlp.sensitive import rule_reasons
 
-    assert flag_reasons("He said he knows where I live and would sort me out.", 0) == ["threat_or_assault"]
-    assert flag_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
-    assert "sexual_harassment_or_assault" in flag_reasons("He grabbed me at the leaving drinks.", 0)
-    assert flag_reasons("The workload is heavy but the team is kind.", 3) == []
+    assert rule_reasons("He said he knows where I live and would sort me out.", 0) == ["threat_or_assault"]
+    assert rule_reasons("Some days I think about ending it all.", 0) == ["self_harm"]
+    assert "sexual_harassment_or_assault" in rule_reasons("He grabbed me at the leaving drinks.", 0)
+    assert rule_reasons("The workload is heavy but the team is kind.", 3) == []
 
 
 def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.harm_phrases import SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
-from nlp.sensitive import flag_reasons
+from nlp.sensitive import rule_reasons
 from nlp.taxonomy import CUES
 
 
@@ -18,7 +18,7 @@ from nlp.taxonomy import CUES
     "A colleague keeps messaging me asking what I'm wearing.",
 ])
 def test_unwanted_touching_is_flagged_as_sexual_harassment(text):
-    assert "sexual_harassment_or_assault" in flag_reasons(text, 0)
+    assert "sexual_harassment_or_assault" in rule_reasons(text, 0)
 
 
 @pytest.mark.parametrize("text", [
@@ -31,12 +31,12 @@ def test_unwanted_touching_is_flagged_as_sexual_harassment(text):
     "She knew where I parked and said I'd better be careful.",
 ])
 def test_violence_near_a_person_and_veiled_threats_are_flagged(text):
-    assert "threat_or_assault" in flag_reasons(text, 0)
+    assert "threat_or_assault" in rule_reasons(text, 0)
 
 
 def test_a_claim_for_work_never_done_by_a_named_person_is_misconduct():
-    assert flag_reasons("Neil Harper claims overtime he never worked.", 1) == ["named_person_misconduct"]
-    assert flag_reasons("Neil Harper signs off overtime for the team.", 1) == []
+    assert rule_reasons("Neil Harper claims overtime he never worked.", 1) == ["named_person_misconduct"]
+    assert rule_reasons("Neil Harper signs off overtime for the team.", 1) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -45,7 +45,7 @@ def test_a_claim_for_work_never_done_by_a_named_person_is_misconduct():
     "I took an overdose in the spring.",
 ])
 def test_self_harm_is_flagged_in_its_everyday_wording(text):
-    assert flag_reasons(text, 0) == ["self_harm"]
+    assert rule_reasons(text, 0) == ["self_harm"]
 
 
 @pytest.mark.parametrize("text", [
@@ -61,12 +61,12 @@ def test_self_harm_is_flagged_in_its_everyday_wording(text):
     "I should be careful what I say in meetings here.",
 ])
 def test_ordinary_wording_near_those_phrases_is_not_flagged(text):
-    assert flag_reasons(text, 0) == []
+    assert rule_reasons(text, 0) == []
 
 
 def test_a_shout_out_to_a_named_colleague_is_not_misconduct():
-    assert flag_reasons("Shout out to my manager Priya, she always has my back.", 1) == []
-    assert flag_reasons("Priya shouted at me again.", 1) == ["named_person_misconduct"]
+    assert rule_reasons("Shout out to my manager Priya, she always has my back.", 1) == []
+    assert rule_reasons("Priya shouted at me again.", 1) == ["named_person_misconduct"]
 
 
 def test_the_rules_and_the_theme_cues_read_one_list_of_each_kind_of_harm():

@@ -1,0 +1,83 @@
+"""The learned safeguarding flag (nlp/flag_model.json) on real MiniLM embeddings: it raises harm
+described in words no rule knows, leaves ordinary comments alone, and the rules stay a floor.
+Recall and precision on the labelled set are printed by bench/nlp_quality.py, not asserted."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nlp import sensitive
+from nlp.embeddings import embed
+from nlp.redaction import redact_texts
+from nlp.sensitive import FLAG_MODEL_FILE, FLAG_MODEL_VERSION, REASONS, flag_model, flag_reasons, rule_reasons
+from nlp.train_flags import threshold_for_recall
+
+
+def _flags(texts: list[str]) -> list[list[str]]:
+    """flag_reasons as the pipeline calls it: the raw text, names counted by redaction, the redacted text's embedding."""
+    redacted = redact_texts(texts)
+    vectors = embed([r.text for r in redacted])
+    return [flag_reasons(text, r.counts.get("PERSON", 0), v) for text, r, v in zip(texts, redacted, vectors)]
+
+
+INDIRECT = [
+    # Written for this test in the development part's manner; no rule matches either.
+    "He keeps sending me messages late at night saying he can't stop thinking about my body.",
+    "My team leader keeps turning up at my house at weekends and sitting outside in his car.",
+]
+
+
+def test_the_model_flags_harm_no_rule_matches_with_a_possible_reason():
+    assert all(rule_reasons(text, 0) == [] for text in INDIRECT)
+    for reasons in _flags(INDIRECT):
+        assert len(reasons) == 1 and reasons[0].startswith("possible_")
+        assert reasons[0].removeprefix("possible_") in REASONS
+
+
+@pytest.mark.parametrize("text", [
+    "It would be career suicide to raise anything with senior leadership here.",
+    "The safeguarding course covered threats to staff and how to report them properly.",
+    "We had a fire drill and the whole building was evacuated in four minutes.",
+    "My manager is brilliant and always makes time for a chat about how I'm doing.",
+    "The new case management system keeps crashing and we lose hours of work.",
+])
+def test_hard_negatives_stay_unflagged(text):
+    assert _flags([text]) == [[]]
+
+
+def test_a_rule_match_is_flagged_whatever_the_model_scores():
+    text = "Priya shouted at me again."
+    model = flag_model()
+    away = -np.sign(model.coef).astype(np.float32)  # the direction the model scores lowest
+    away /= np.linalg.norm(away)
+    assert model.scores(away[np.newaxis, :])[0] < model.threshold
+    assert flag_reasons(text, 1, away) == ["named_person_misconduct"]
+
+
+def test_the_model_file_is_the_version_the_code_reads():
+    spec = json.loads(FLAG_MODEL_FILE.read_text(encoding="utf-8"))
+    assert spec["version"] == FLAG_MODEL_VERSION == flag_model().version
+    assert tuple(spec["reasons"]) == REASONS
+    assert len(spec["coef"]) == 384 and len(spec["reason_coef"]) == len(REASONS)
+
+
+def test_a_model_file_of_another_version_is_refused(tmp_path, monkeypatch):
+    spec = json.loads(FLAG_MODEL_FILE.read_text(encoding="utf-8"))
+    stale = tmp_path / "flag_model.json"
+    stale.write_text(json.dumps({**spec, "version": "flags-lr-0"}), encoding="utf-8")
+    monkeypatch.setattr(sensitive, "FLAG_MODEL_FILE", stale)
+    flag_model.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="retrain"):
+            flag_model()
+    finally:
+        flag_model.cache_clear()
+
+
+def test_the_threshold_is_the_highest_that_keeps_the_recall_aimed_at():
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    labels = np.array([1, 0, 1, 1, 0, 1])
+    assert threshold_for_recall(scores, labels, 0.75) == 0.6
+    assert threshold_for_recall(scores, labels, 1.0) == 0.4
