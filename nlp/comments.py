@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from nlp.cache import cached_embeddings, text_hash
 from nlp.redaction import redact_texts
-from nlp.sensitive import flag_reasons
+from nlp.sensitive import flag_reasons, withheld_from_analysts
 from nlp.taxonomy import TAXONOMY, OTHER
 from nlp.themes import ThemeAssignment, assign, model_version, theme_text
 from nlp.topics import discover_topics
@@ -142,7 +142,7 @@ def _store_new(connection: Connection, new: pd.DataFrame) -> None:
             "unit_code": directorate_of.get(row.unit_code), "reportable_unit_code": None,
             "redacted_text": redaction.text, "text_hash": text_hash(redaction.text), **_theme_columns(theme, version),
             "topic": topic.topic, "topic_probability": topic.probability,
-            "flagged": bool(reasons), "redaction_counts": json.dumps(redaction.counts, sort_keys=True),
+            "flagged": withheld_from_analysts(reasons), "redaction_counts": json.dumps(redaction.counts, sort_keys=True),
             "processed_at": now,
         })
         if reasons:
@@ -187,6 +187,12 @@ def _rebuild_prevalence(connection: Connection, k: int) -> None:
     # counted here neither (else the difference between the two views would count them).
     comments = pd.read_sql(sa.text("SELECT comment_key, source, wave, question, unit_code, themes FROM comment "
                                    "WHERE NOT flagged"), connection)
+    # A question fewer than k answered in a wave is counted nowhere, not even in "all questions":
+    # else that total minus the other questions would give it away, and hiding a large question
+    # beside it would take that question's comments out of hr_comments too (it lists only the
+    # comments of shown groups, since counting its rows must give no hidden count).
+    answered = comments.groupby(["source", "wave", "question"])["comment_key"].transform("size")
+    comments = comments[answered >= k]
     facts = table(connection.engine, "fact_comment_theme")
     connection.execute(sa.delete(facts))
     if comments.empty:
