@@ -394,3 +394,6 @@ def test_the_summary_names_the_largest_movements_and_counts_the_rest():
     assert statements[0].startswith("Measure 12") and statements[2].startswith("Measure 10")
     assert statements[3].startswith("… and 9 smaller significant changes since 2023")
     assert len(year_movements(overall.head(3), "2023", shown=3)) == 3
+    # A theme score beside shares says what it is out of; a share keeps its percent sign.
+    scores = overall.head(2).assign(value_unit=["score_0_100", "percent"])
+    assert [s.rsplit("(now ", 1)[1] for s in year_movements(scores, "2023")] == ["50%).", "50 out of 100)."]

@@ -39,8 +39,13 @@ class Finding:
     significant: bool
 
 
+# How a figure's unit is written after it: a share in percent, a theme score or index out of 100 (so
+# that "44" beside "57%" in one list is not read as a share).
+UNIT_SUFFIX = {"percent": "%", "score_0_100": " out of 100"}
+
+
 def _unit(row) -> str:
-    return "%" if getattr(row, "value_unit", "percent") == "percent" else ""
+    return UNIT_SUFFIX.get(getattr(row, "value_unit", "percent"), "")
 
 
 def _label(row) -> str:
