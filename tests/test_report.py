@@ -155,7 +155,7 @@ def test_labels_not_codes_and_whole_numbers(report):
     _, paths = report
     # A leaving reason or stay factor named by its code made readable ("Promotion inside cs")
     # instead of the reference file's label.
-    rows = [*reference.leaving_reasons(), *reference.read_reference_csv("stay_factors.csv")]
+    rows = [*reference.leaving_reasons(), *reference.stay_factors()]
     named = [row["label"].lower() for row in rows] + [label.lower() for label in THEME_LABELS.values()] + [
         theme.replace("_", " ") for theme in TAXONOMY]
     coded = {made for made in (row["code"].replace("_", " ").capitalize() for row in rows)

@@ -57,7 +57,7 @@ def code_rows() -> list[dict]:
     ]
     rows += [
         {"list_name": "stay_factor", "code": r["code"], "label": r["label"], "attribute": None}
-        for r in reference.read_reference_csv("stay_factors.csv")
+        for r in reference.stay_factors()
     ]
     rows += [
         {"list_name": "pulse_item", "code": item.code, "label": item.label, "attribute": item.cultural_shift}

@@ -160,7 +160,7 @@ def _interview_measures() -> list[Measure]:
         Measure("tenure_under_2_years", "Leavers with under 2 years of service", "leaver_share", WORSE, PERCENT,
                 "exit interviews with a tenure", (EXITS,)),
     ]
-    for factor in reference.read_reference_csv("stay_factors.csv"):
+    for factor in reference.stay_factors():
         measures.append(Measure(f"factor:{factor['code']}", f"Keeps me here: {factor['label']}", "stay_factor",
                                 NEUTRAL, PERCENT, "stay interviews naming at least one stay factor; several "
                                 "factors per interview, so shares add up to more than 100", (STAYS,)))

@@ -45,7 +45,7 @@ def signed(value) -> str:
 def _reference_labels() -> dict[str, str]:
     """Leaving reasons and stay factors by code, named as the reference files name them."""
     labels = {row["code"]: row["label"] for row in reference.leaving_reasons()}
-    labels.update({row["code"]: row["label"] for row in reference.read_reference_csv("stay_factors.csv")})
+    labels.update({row["code"]: row["label"] for row in reference.stay_factors()})
     return labels
 
 

@@ -123,7 +123,7 @@ def stay_frame(year: int, interviews: int, seed: int, reason_shares: dict[str, f
     shares = reason_shares if reason_shares is not None else _leaving_reason_shares(year)
     risks_shares = {code: share for code, share in shares.items() if code not in NOT_VOLUNTARY_REASONS}
     units, grades = _staff(rng, interviews)
-    factors = [r["code"] for r in reference.read_reference_csv("stay_factors.csv")]
+    factors = [r["code"] for r in reference.stay_factors()]
     risks = [sorted(set(_choice(rng, risks_shares, int(k)))) for k in rng.integers(0, 3, interviews)]
     leave_themes = sample_comments.reason_themes(rng, [r[0] if r else "pay_benefits" for r in risks])
     return pd.DataFrame({

@@ -97,8 +97,13 @@ def leaving_reason_codes() -> set[str]:
     return {r["code"] for r in leaving_reasons()}
 
 
+@lru_cache(maxsize=1)
+def stay_factors() -> tuple[dict[str, str], ...]:
+    return tuple(read_reference_csv("stay_factors.csv"))
+
+
 def stay_factor_codes() -> set[str]:
-    return {r["code"] for r in read_reference_csv("stay_factors.csv")}
+    return {r["code"] for r in stay_factors()}
 
 
 def c02_benchmark_codes() -> dict[str, str]:
