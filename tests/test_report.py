@@ -397,3 +397,11 @@ def test_the_summary_names_the_largest_movements_and_counts_the_rest():
     # A theme score beside shares says what it is out of; a share keeps its percent sign.
     scores = overall.head(2).assign(value_unit=["score_0_100", "percent"])
     assert [s.rsplit("(now ", 1)[1] for s in year_movements(scores, "2023")] == ["50%).", "50 out of 100)."]
+
+
+def test_labels_inside_a_sentence_keep_proper_nouns_and_acronyms():
+    from pipelines.report.findings import mid_sentence
+    assert mid_sentence("Promotion or progression elsewhere in the Civil Service") == \
+        "promotion or progression elsewhere in the Civil Service"
+    assert mid_sentence("IT and tools") == "IT and tools"
+    assert mid_sentence("Pay and pension") == "pay and pension"

@@ -156,7 +156,16 @@ def pulse_movements(pulses: pd.DataFrame) -> list[str]:
 
 def _top(frame: pd.DataFrame, label_column: str, count: int = 3) -> str:
     shown = frame[frame["value"].notna()].sort_values("value", ascending=False).head(count)
-    return "; ".join(f"{code_label(r[label_column]).lower()} ({whole(r['value'])}%)" for _, r in shown.iterrows())
+    return "; ".join(f"{mid_sentence(code_label(r[label_column]))} ({whole(r['value'])}%)" for _, r in shown.iterrows())
+
+
+def mid_sentence(label: str) -> str:
+    """A sentence-case label as it reads inside a sentence: only its first letter lowered, so proper
+    nouns ("the Civil Service") and acronyms ("IT and tools") keep their capitals."""
+    first, _, rest = label.partition(" ")
+    if first.isupper() and len(first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def leaver_stayer_sentences(leavers: pd.DataFrame, stayers: pd.DataFrame, organisation: str) -> list[str]:
