@@ -77,6 +77,9 @@ def main() -> None:
     from nlp.themes import assign, model_version, nearest_theme, theme_text
 
     rows = labelled_comments(args.part)
+    if not rows:
+        # Between rounds the read held-out part has moved to development and the next is not yet written.
+        sys.exit(f"the {args.part} part of the labelled set (nlp/eval/{args.part}) has no comments: nothing to score")
     embed(["warm up"])
     redacted = redact_texts([r.text for r in rows])
     texts = [r.text for r in redacted]
