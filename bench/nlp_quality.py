@@ -99,7 +99,7 @@ def main() -> None:
     _table("earlier rule (nearest seed description, one theme, no negation handling):",
            theme_scores(truth, [frozenset() if t == OTHER else frozenset({t}) for t in nearest]))
 
-    reasons = [set(flag_reasons(r.text, red.counts.get("PERSON", 0), v)) for r, red, v in zip(rows, redacted, whole)]
+    reasons = [set(flag_reasons(r.text, red, v)) for r, red, v in zip(rows, redacted, whole)]
     by_rule = [set(rule_reasons(r.text, red.counts.get("PERSON", 0))) for r, red in zip(rows, redacted)]
     print(f"\nsafeguarding flags, rules or model {flag_model().version} (a labelled case counts as found when its reason, "
           f"or the model's {MODEL_REASON_PREFIX}reason, is raised):")

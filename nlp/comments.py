@@ -136,7 +136,7 @@ def _store_new(connection: Connection, new: pd.DataFrame) -> None:
     rows, flagged = [], []
     for row, redaction, vector, theme, topic in zip(new.itertuples(), redacted, vectors, themes, topics):
         # The flag model reads the embedding computed above for theming: each comment is embedded once.
-        reasons = flag_reasons(row.text, redaction.counts.get("PERSON", 0), vector)
+        reasons = flag_reasons(row.text, redaction, vector)
         rows.append({
             "comment_key": row.comment_key, "source": row.source, "wave": row.wave, "question": row.question,
             "unit_code": directorate_of.get(row.unit_code), "reportable_unit_code": None,

@@ -6,16 +6,18 @@ phrases are the ones the theme cues read too (nlp/harm_phrases.py, nlp/taxonomy.
 added for one is used by both. The rules are a floor: a comment a rule matches is always flagged.
 
 The model (nlp/flag_model.json, trained by `python -m nlp.train_flags` on the development part of
-the labelled set) reads the comment's MiniLM embedding, the one the pipeline already computed and
-cached for theming (of the redacted text: the cache keeps no vector of raw text, which is purged,
-and placeholders stand where names were). It catches harm described without the words the rules
-know ("stockpiling my tablets"). A comment only the model flags is given the reason with the
-highest model score, prefixed "possible_" (e.g. "possible_self_harm"), so the safeguarding lead
-can tell a learned guess from a matched rule.
+the labelled set) scores each reason twice and blends the two, as the theme model does: once from
+the comment's MiniLM embedding, the one the pipeline already computed and cached for theming (of
+the redacted text: the cache keeps no vector of raw text, which is purged, and placeholders stand
+where names were), with how often the reason's phrases occur; once from the redacted text's words
+and word pairs. It catches harm described without the words the rules know ("stockpiling my
+tablets"). A comment only the model flags is given the reason with the highest score, prefixed
+"possible_" (e.g. "possible_self_harm"), so the safeguarding lead can tell a learned guess from a
+matched rule.
 
 Every flagged comment goes to the restricted raw_flagged_comment table. A comment a rule flags never
 reaches an hr_* view. A comment only the model flags stays in them, redacted, as it would without
-the model: its guesses are wrong about a quarter of the time, and taking them out of the views
+the model: about a third of its guesses are wrong (cross-validated), and taking them out of the views
 would take a large share of the bullying and harassment comments out of the figures the culture
 team reads (in the demo, bullying comments fell from 14% to 8% of the survey's), so the model
 only adds a copy for the safeguarding lead (`withheld_from_analysts`).
@@ -31,11 +33,13 @@ from pathlib import Path
 import numpy as np
 
 from nlp.harm_phrases import DISHONESTY, SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
+from nlp.lexical import term_weights
+from nlp.redaction import Redaction
 from nlp.taxonomy import CUES
 
 FLAG_MODEL_FILE = Path(__file__).resolve().parent / "flag_model.json"
 # The model file this code reads; a retrained file with another layout needs this raised with it.
-FLAG_MODEL_VERSION = "flags-lr-1"
+FLAG_MODEL_VERSION = "flags-lr-2"
 MODEL_REASON_PREFIX = "possible_"
 
 
@@ -63,22 +67,43 @@ def rule_reasons(raw_text: str, persons_named: int) -> list[str]:
     return reasons
 
 
+# The phrases each reason's rule reads; the model counts them too, since a phrase that falls short
+# of a rule's match (a threat word without its object, a misconduct word without a name) still says something.
+REASON_PHRASES: dict[str, re.Pattern] = {**RULES, NAMED_PERSON_MISCONDUCT: MISCONDUCT}
+
+
+def cue_counts(raw_text: str, persons_named: int) -> np.ndarray:
+    """log(1 + how often each reason's phrases occur in the raw comment), in `REASONS` order, then 1 when a name was redacted."""
+    counts = [np.log1p(len(REASON_PHRASES[reason].findall(raw_text))) for reason in REASONS]
+    return np.array(counts + [1.0 if persons_named else 0.0])
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
 @dataclass(frozen=True)
 class FlagModel:
     version: str
     reasons: tuple[str, ...]
-    threshold: float  # on the "needs safeguarding" probability
-    coef: np.ndarray  # "needs safeguarding" logistic regression on the 384-dimensional embedding
-    intercept: float
-    reason_coef: np.ndarray  # one logistic regression per reason (rows in `reasons` order), to name it
-    reason_intercept: np.ndarray
+    threshold: float  # on the highest reason's blended probability
+    coef: np.ndarray  # per reason (rows in `reasons` order): logistic regression on the embedding and `cue_counts`
+    intercept: np.ndarray
+    vocabulary: tuple[str, ...]  # the word model (nlp/lexical.py) on the redacted text
+    idf: np.ndarray
+    lexical_coef: np.ndarray
+    lexical_intercept: np.ndarray
+    lexical_share: float  # the word model's weight in the blended score
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
-        """The probability that each comment needs safeguarding attention."""
-        return 1.0 / (1.0 + np.exp(-(np.asarray(vectors, dtype=np.float64) @ self.coef + self.intercept)))
-
-    def likeliest_reason(self, vector: np.ndarray) -> str:
-        return self.reasons[int(np.argmax(np.asarray(vector, dtype=np.float64) @ self.reason_coef.T + self.reason_intercept))]
+    def reason_scores(self, raw_texts: list[str], redactions: list[Redaction], vectors: np.ndarray) -> np.ndarray:
+        """One row per comment: the blended probability of each reason (columns in `reasons` order).
+        `vectors` are the redacted texts' embeddings; rounded, as theme scores are, so that batch
+        padding's movement in an embedding's 7th decimal never moves a flag."""
+        cues = np.array([cue_counts(raw, red.counts.get("PERSON", 0)) for raw, red in zip(raw_texts, redactions)])
+        semantic = _sigmoid(np.hstack([np.asarray(vectors, dtype=np.float64), cues]) @ self.coef.T + self.intercept)
+        words = term_weights([red.text for red in redactions], self.vocabulary, self.idf)
+        lexical = _sigmoid(words @ self.lexical_coef.T + self.lexical_intercept)
+        return np.round((1 - self.lexical_share) * semantic + self.lexical_share * lexical, 4)
 
 
 @lru_cache(maxsize=1)
@@ -86,9 +111,11 @@ def flag_model() -> FlagModel:
     spec = json.loads(FLAG_MODEL_FILE.read_text(encoding="utf-8"))
     if spec["version"] != FLAG_MODEL_VERSION or tuple(spec["reasons"]) != REASONS:
         raise ValueError(f"{FLAG_MODEL_FILE.name} is not the model this code reads: retrain with python -m nlp.train_flags")
-    return FlagModel(spec["version"], tuple(spec["reasons"]), float(spec["threshold"]),
-                     np.asarray(spec["coef"], dtype=np.float64), float(spec["intercept"]),
-                     np.asarray(spec["reason_coef"], dtype=np.float64), np.asarray(spec["reason_intercept"], dtype=np.float64))
+    arrays = {key: np.asarray(spec[key], dtype=np.float64)
+              for key in ("coef", "intercept", "idf", "lexical_coef", "lexical_intercept")}
+    return FlagModel(spec["version"], tuple(spec["reasons"]), float(spec["threshold"]), arrays["coef"],
+                     arrays["intercept"], tuple(spec["vocabulary"]), arrays["idf"], arrays["lexical_coef"],
+                     arrays["lexical_intercept"], float(spec["lexical_share"]))
 
 
 def withheld_from_analysts(reasons: list[str]) -> bool:
@@ -97,14 +124,15 @@ def withheld_from_analysts(reasons: list[str]) -> bool:
     return any(not reason.startswith(MODEL_REASON_PREFIX) for reason in reasons)
 
 
-def flag_reasons(raw_text: str, persons_named: int, vector: np.ndarray) -> list[str]:
+def flag_reasons(raw_text: str, redaction: Redaction, vector: np.ndarray) -> list[str]:
     """Why a comment needs safeguarding attention (empty when it does not): the rules' reasons, or,
     when no rule matches and the model flags the comment, its likeliest reason marked as possible.
-    `vector` is the comment's embedding (nlp.embeddings.embed of its redacted text)."""
-    reasons = rule_reasons(raw_text, persons_named)
+    `redaction` is the comment's (nlp.redaction.redact_texts) and `vector` its text's embedding."""
+    reasons = rule_reasons(raw_text, redaction.counts.get("PERSON", 0))
     if reasons:
         return reasons
     model = flag_model()
-    if model.scores(vector[np.newaxis, :])[0] >= model.threshold:
-        return [MODEL_REASON_PREFIX + model.likeliest_reason(vector)]
+    scores = model.reason_scores([raw_text], [redaction], vector[np.newaxis, :])[0]
+    if scores.max() >= model.threshold:
+        return [MODEL_REASON_PREFIX + model.reasons[int(np.argmax(scores))]]
     return []

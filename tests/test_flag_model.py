@@ -3,6 +3,7 @@ described in words no rule knows, leaves ordinary comments alone, and the rules 
 Recall and precision on the labelled set are printed by bench/nlp_quality.py, not asserted."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from nlp import sensitive
 from nlp.embeddings import embed
-from nlp.redaction import redact_texts
+from nlp.redaction import Redaction, redact_texts
 from nlp.sensitive import FLAG_MODEL_FILE, FLAG_MODEL_VERSION, REASONS, flag_model, flag_reasons, rule_reasons
 from nlp.train_flags import threshold_for_recall
 
@@ -19,7 +20,7 @@ def _flags(texts: list[str]) -> list[list[str]]:
     """flag_reasons as the pipeline calls it: the raw text, names counted by redaction, the redacted text's embedding."""
     redacted = redact_texts(texts)
     vectors = embed([r.text for r in redacted])
-    return [flag_reasons(text, r.counts.get("PERSON", 0), v) for text, r, v in zip(texts, redacted, vectors)]
+    return [flag_reasons(text, r, v) for text, r, v in zip(texts, redacted, vectors)]
 
 
 INDIRECT = [
@@ -47,20 +48,24 @@ def test_hard_negatives_stay_unflagged(text):
     assert _flags([text]) == [[]]
 
 
-def test_a_rule_match_is_flagged_whatever_the_model_scores():
+def test_a_rule_match_is_flagged_whatever_the_model_scores(monkeypatch):
     text = "Priya shouted at me again."
-    model = flag_model()
-    away = -np.sign(model.coef).astype(np.float32)  # the direction the model scores lowest
-    away /= np.linalg.norm(away)
-    assert model.scores(away[np.newaxis, :])[0] < model.threshold
-    assert flag_reasons(text, 1, away) == ["named_person_misconduct"]
+    redaction = Redaction("[PERSON] shouted at me again.", {"PERSON": 1})
+    vector = embed([redaction.text])[0]
+    unreachable = dataclasses.replace(flag_model(), threshold=1.01)  # a model that flags nothing
+    monkeypatch.setattr(sensitive, "flag_model", lambda: unreachable)
+    assert flag_reasons("Priya was kind to me again.", redaction, vector) == []
+    assert flag_reasons(text, redaction, vector) == ["named_person_misconduct"]
 
 
 def test_the_model_file_is_the_version_the_code_reads():
     spec = json.loads(FLAG_MODEL_FILE.read_text(encoding="utf-8"))
     assert spec["version"] == FLAG_MODEL_VERSION == flag_model().version
     assert tuple(spec["reasons"]) == REASONS
-    assert len(spec["coef"]) == 384 and len(spec["reason_coef"]) == len(REASONS)
+    model = flag_model()
+    assert model.coef.shape == (len(REASONS), 384 + len(REASONS) + 1)
+    assert model.lexical_coef.shape == (len(REASONS), len(model.vocabulary)) == (len(REASONS), len(model.idf))
+    assert 0 <= model.lexical_share < 1 and 0 < model.threshold < 1
 
 
 def test_a_model_file_of_another_version_is_refused(tmp_path, monkeypatch):
