@@ -106,8 +106,10 @@ def test_new_comments_do_not_change_the_themes_of_earlier_ones(texts, sqlite_url
 
 
 def test_a_small_corpus_is_fine():
-    themes = assign_themes(["Far too much work.", "My manager bullies and humiliates me."])
-    assert [t.theme for t in themes] == ["workload", "bullying"]
+    workload, bullying = assign_themes(["Far too much work.", "My manager bullies and humiliates me."])
+    assert workload.theme == "workload"
+    # The labelled set calls a manager's bullying line management too; which leads is a score detail.
+    assert "bullying" in dict(bullying.themes)
     assert assign_themes([]) == []
 
 
