@@ -15,8 +15,11 @@ of the null space that changes the cell, as far as the bounds allow. A cheap nec
 next: bounds propagated through the equations one at a time (each cell's range given its
 neighbours' ranges, repeated) contain every value the cell can take, so a cell they already hold
 narrower than required leaks without a programme, and a programme is not run in a direction in
-which the cell has already been seen at that outer bound. Only what neither test settles is given
-to the LP solver (HiGHS).
+which the cell has already been seen at that outer bound. On a small component, a walk comes
+next: from the true values towards each bound of the cell, holding each cell that stops it at its
+bound and moving on along the smallest change of the others (a few steps; every point reached is
+feasible, so it is sufficient too). Only what none of these settles is given to the LP solver
+(HiGHS).
 """
 from __future__ import annotations
 
