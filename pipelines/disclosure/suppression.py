@@ -393,9 +393,18 @@ class LinkedTable:
         it are tried, nearest first; parents only when no child anywhere would do, and the
         organisation's own figure last of all."""
         exclude = set(exclude) | {self.root}
-        families_to_try = [[only_family]] if only_family is not None else list(self._linked_families(cell))
+        # Levels of linked families found lazily: usually the cell's own families have a child.
+        levels = iter([[only_family]] if only_family is not None else self._linked_families(cell))
+        found: list[list[int]] = []
+
+        def families_to_try():
+            yield from found
+            for level in levels:
+                found.append(level)
+                yield level
+
         for parents_allowed in (False, True):
-            for families in families_to_try:
+            for families in families_to_try():
                 choice = self._best_shown(families, split, exclude, cell, parents_allowed)
                 if choice is not None:
                     return choice
