@@ -94,19 +94,26 @@ def _validation(source: str, docs_dir: str | None) -> _Validation:
     return _Validation(validation, suite.name, site_name)
 
 
+# Sites whose suite page this process has rendered (one written by an earlier process may
+# describe an older contract).
+_SUITE_PAGES_RENDERED: set[str] = set()
+
+
 def _render_data_docs(validation: _Validation, docs: DataDocsTarget, result) -> None:
     """The run's own page and the site's index. The suite's page (which every run's page links
-    to) is the same for every run, so it is rendered only when missing: rendering it each time
-    cost more than the run's own page."""
+    to) is the same for every run of a process, so it is rendered once per process and site (or
+    when missing): rendering it each time cost more than the run's own page."""
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier, ValidationResultIdentifier)
 
     suite_page = ExpectationSuiteIdentifier(name=validation.suite_name)
     resources = [ValidationResultIdentifier(expectation_suite_identifier=suite_page, run_id=result.meta["run_id"],
                                             batch_identifier=result.batch_id)]
-    if not (docs.directory / "expectations" / f"{validation.suite_name}.html").exists():
+    if (validation.site_name not in _SUITE_PAGES_RENDERED
+            or not (docs.directory / "expectations" / f"{validation.suite_name}.html").exists()):
         resources.append(suite_page)
     _context().build_data_docs(site_names=[validation.site_name], resource_identifiers=resources)
+    _SUITE_PAGES_RENDERED.add(validation.site_name)
 
 
 def _expectation_object(config: dict):
