@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, scratch_schema
 from tests.helpers import run_cli
 
 
@@ -15,14 +15,17 @@ RESTRICTED = ("raw_survey_response", "raw_survey_comment", "raw_flagged_comment"
               "raw_interview_comment", "load_log", "fact_survey_measure")
 
 
-@pytest.fixture
-def warehouse_with_roles(postgres_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("CULTURE_WAREHOUSE_URL", postgres_url)
-    monkeypatch.setenv("CULTURE_VAR_DIR", str(tmp_path / "var"))
-    assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
-    assert run_cli("ingest", "people_survey", SAMPLES / "exa_people_survey_2024.csv") == 0
-    assert run_cli("init", "--roles") == 0
-    return postgres_url
+@pytest.fixture(scope="module")
+def warehouse_with_roles(postgres_server, tmp_path_factory):
+    """One warehouse with roles for the module: its tests only read it (and rerun `init --roles`,
+    which changes nothing), so each need not load its own."""
+    with scratch_schema(postgres_server) as url, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CULTURE_WAREHOUSE_URL", url)
+        patch.setenv("CULTURE_VAR_DIR", str(tmp_path_factory.mktemp("roles") / "var"))
+        assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
+        assert run_cli("ingest", "people_survey", SAMPLES / "exa_people_survey_2024.csv") == 0
+        assert run_cli("init", "--roles") == 0
+        yield url
 
 
 @pytest.fixture
