@@ -23,7 +23,7 @@ import numpy as np
 from nlp.evaluation import labelled_comments
 from nlp.lexical import term_weights, vocabulary
 from nlp.sensitive import FLAG_MODEL_FILE, FLAG_MODEL_VERSION, REASONS, cue_counts, rule_reasons
-from nlp.train_themes import fit, write_model
+from nlp.train_themes import fit, fitted_weights, write_model
 
 STRENGTHS = (1.0, 2.0, 4.0, 8.0, 16.0)
 LEXICAL_STRENGTH = 16.0
@@ -128,12 +128,7 @@ def main() -> None:
                             "model_alone": {"precision": round(precision, 3), "recall": round(recall, 3)},
                             "rules_or_model": {"precision": round(both_precision, 3), "recall": round(both_recall, 3)},
                             "rules_alone": {"precision": round(rule_precision, 3), "recall": round(rule_recall, 3)}},
-        "intercept": [round(float(v), 6) for v in intercept],
-        "coef": [[round(float(v), 6) for v in row] for row in coef],
-        "vocabulary": terms,
-        "idf": [round(float(v), 5) for v in idf],
-        "lexical_intercept": [round(float(v), 5) for v in lexical_intercept],
-        "lexical_coef": [[round(float(v), 4) for v in row] for row in lexical_coef],
+        **fitted_weights(intercept, coef, terms, idf, lexical_intercept, lexical_coef),
     })
     print(f"chose C={strength} word share={share} threshold={threshold}; wrote {FLAG_MODEL_FILE.name} ({FLAG_MODEL_VERSION})")
 

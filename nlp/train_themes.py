@@ -115,6 +115,19 @@ def cross_validated(dev: Comments, extra: Comments) -> dict[tuple[float, float, 
     return results
 
 
+def fitted_weights(intercept, coef, terms, idf, lexical_intercept, lexical_coef) -> dict:
+    """The two blended regressions' weights as the model file stores them, rounded so that a
+    retrained file diffs readably (the flag model stores its weights the same way)."""
+    return {
+        "intercept": [round(float(v), 6) for v in intercept],
+        "coef": [[round(float(v), 6) for v in row] for row in coef],
+        "vocabulary": terms,
+        "idf": [round(float(v), 5) for v in idf],
+        "lexical_intercept": [round(float(v), 5) for v in lexical_intercept],
+        "lexical_coef": [[round(float(v), 4) for v in row] for row in lexical_coef],
+    }
+
+
 def write_model(spec: dict, path: Path = MODEL_FILE) -> None:
     """One key a line, one matrix row a line: a readable diff when the model is retrained
     (nlp/train_flags.py writes its model this way too)."""
@@ -151,12 +164,7 @@ def main() -> None:
                       f"{len(extra.reading)} template-generated ones",
         "cross_validated": {"folds": FOLDS, "core_macro_f1": round(core, 3), "macro_f1": round(overall, 3)},
         "centroids": [[round(float(v), 6) for v in row] for row in centroids],
-        "intercept": [round(float(v), 6) for v in intercept],
-        "coef": [[round(float(v), 6) for v in row] for row in coef],
-        "vocabulary": terms,
-        "idf": [round(float(v), 5) for v in idf],
-        "lexical_intercept": [round(float(v), 5) for v in lexical_intercept],
-        "lexical_coef": [[round(float(v), 4) for v in row] for row in lexical_coef],
+        **fitted_weights(intercept, coef, terms, idf, lexical_intercept, lexical_coef),
     })
     print(f"C={strength} word-model share={share} threshold={threshold}: cross-validated core macro-F1 {core:.3f}, "
           f"all themes {overall:.3f}; "
