@@ -55,7 +55,9 @@ def scratch_schema(server: str, prefix: str = "culture_test"):
     admin = sa.create_engine(server)
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    # The application name marks every connection to this schema, from any process (an Airflow
+    # task a test started, a second CLI), so the teardown can end them all before dropping it.
+    url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}&application_name={schema}"
     try:
         yield url
     finally:
@@ -64,6 +66,10 @@ def scratch_schema(server: str, prefix: str = "culture_test"):
         get_engine(url).dispose()  # its idle connections would otherwise outlive the schema
         get_engine.cache_clear()
         with admin.begin() as connection:
+            # A connection still reading the schema would deadlock against DROP ... CASCADE.
+            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE application_name = :schema AND pid <> pg_backend_pid()"),
+                               {"schema": schema})
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
