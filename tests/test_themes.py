@@ -19,10 +19,10 @@ from warehouse.db import get_engine, migrate
 
 SOURCES = {"people_survey", "pulse", "exit_interviews", "stay_interviews"}
 FLAGS = {"named_person_misconduct", "sexual_harassment_or_assault", "threat_or_assault", "self_harm"}
-# nlp/eval/test as committed on 2026-12-01 in the fourth round (248 comments written from a
+# nlp/eval/test as committed on 2026-12-01 in the fifth round (280 comments written from a
 # labelling brief by an engineer who saw neither the models, the rules nor the development part);
 # the earlier held-out parts are now development.
-HELD_OUT_DIGEST = "a048b095c837b3cbc4ea55a4ea31cb37f10c4aa4ebe017758d13732b54d09fc3"
+HELD_OUT_DIGEST = "52e6d2455afe71aab0428e2c3b72552eede4a6f1d4847554747edeaac382374f"
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +138,9 @@ def test_the_stored_model_names_its_version_and_the_taxonomy_it_was_trained_for(
     assert model.lexical_coef.shape == (len(TAXONOMY), len(model.vocabulary)) == (len(TAXONOMY), len(model.idf))
     assert 0 <= model.lexical_share < 1
     # Read once per process; the word weights are most of it, and grow with the development part
-    # (themes-lr-5: 4,986 terms in at least two of its 1,572 comments, 674 kB; themes-lr-4: 4,247
-    # terms in 1,328, 588 kB).
-    assert MODEL_FILE.stat().st_size < 750_000
+    # (themes-lr-6: 5,797 terms in at least two of its 1,820 comments, 769 kB; themes-lr-5: 4,986
+    # terms in 1,572, 674 kB).
+    assert MODEL_FILE.stat().st_size < 850_000
 
 
 def test_the_word_model_reads_words_and_adjacent_pairs_and_ignores_unknown_ones():
