@@ -1,6 +1,6 @@
 """Trains the theme classifier on the development part of the labelled set and writes nlp/theme_model.json.
 
-    python -m nlp.train_themes --version themes-lr-5     # then `culture retheme` re-themes stored comments
+    python -m nlp.train_themes --version themes-lr-6     # then `culture retheme` re-themes stored comments
 
 Of the hand-written labelled set only the development part (nlp/eval/dev) is read: the
 regularisation strength, the word model's share of the blended score and the threshold are chosen
