@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from tests.conftest import scratch_schema
 
@@ -32,7 +33,7 @@ def test_a_schema_is_dropped_while_another_process_holds_a_lock_in_it(postgres_s
             engine.dispose()
             holder = subprocess.Popen([sys.executable, "-c", HOLD_A_LOCK, url], stdout=subprocess.PIPE, text=True)
             assert holder.stdout.readline().strip() == "holding"
-            schema = url.rsplit("application_name=", 1)[1]
+            schema = make_url(url).query["application_name"]
         admin = sa.create_engine(postgres_server)
         with admin.connect() as connection:
             left = connection.execute(sa.text("SELECT COUNT(*) FROM information_schema.schemata "
