@@ -405,3 +405,14 @@ def test_labels_inside_a_sentence_keep_proper_nouns_and_acronyms():
         "promotion or progression elsewhere in the Civil Service"
     assert mid_sentence("IT and tools") == "IT and tools"
     assert mid_sentence("Pay and pension") == "pay and pension"
+
+
+def test_comment_sentences_name_themes_and_say_how_many_comments_fit_none():
+    from pipelines.report.findings import comment_sentences
+
+    trends = pd.DataFrame({"source": "exit_interviews", "wave": "2025-Q2",
+                           "theme": ["other", "pay", "learning_development", "wellbeing", "bullying"],
+                           "value": [39.0, 16.0, 13.0, 9.0, None]})
+    assert comment_sentences(trends) == [
+        "Exit interviews comments (2025-Q2) are most often about pay (16%); learning and development (13%); "
+        "wellbeing (9%) of comments. 39% fit none of the themes."]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nlp.taxonomy import OTHER
 from pipelines.measures.measure_catalogue import BETTER, WORSE
 from pipelines.report.format import SOURCE_LABELS, code_label, measure_label, whole
 from pipelines.measures.significance import MIN_N_FOR_SIGNIFICANCE
@@ -178,17 +179,22 @@ def leaver_stayer_sentences(leavers: pd.DataFrame, stayers: pd.DataFrame, organi
 
 
 def comment_sentences(trends: pd.DataFrame) -> list[str]:
-    """The most common themes in each source's latest wave of comments."""
+    """The most common themes in each source's latest wave of comments. Comments that fit no theme
+    are said as such, not named as if "other" were a subject."""
     sentences = []
     if trends.empty:
         return sentences
     shown = trends[trends["value"].notna()]
     for source, rows in shown.groupby("source", sort=True):
         latest = rows[rows["wave"] == rows["wave"].max()]
-        top = _top(latest, "theme")
+        unthemed = latest.loc[latest["theme"] == OTHER, "value"]
+        top = _top(latest[latest["theme"] != OTHER], "theme")
         if top:
-            sentences.append(f"{SOURCE_LABELS.get(source, code_label(source))} comments ({latest['wave'].iat[0]}) are most "
-                             f"often about {top} of comments.")
+            sentence = (f"{SOURCE_LABELS.get(source, code_label(source))} comments ({latest['wave'].iat[0]}) are most "
+                        f"often about {top} of comments.")
+            if not unthemed.empty:
+                sentence += f" {whole(unthemed.iat[0])}% fit none of the themes."
+            sentences.append(sentence)
     return sentences
 
 
