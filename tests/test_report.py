@@ -416,3 +416,5 @@ def test_comment_sentences_name_themes_and_say_how_many_comments_fit_none():
     assert comment_sentences(trends) == [
         "Exit interviews comments (2025-Q2) are most often about pay (16%); learning and development (13%); "
         "wellbeing (9%) of comments. 39% fit none of the themes."]
+    every_one_themed = trends.assign(value=[0.2, 16.0, 13.0, 9.0, None])
+    assert comment_sentences(every_one_themed)[0].endswith("wellbeing (9%) of comments.")

@@ -192,7 +192,7 @@ def comment_sentences(trends: pd.DataFrame) -> list[str]:
         if top:
             sentence = (f"{SOURCE_LABELS.get(source, code_label(source))} comments ({latest['wave'].iat[0]}) are most "
                         f"often about {top} of comments.")
-            if not unthemed.empty:
+            if not unthemed.empty and whole(unthemed.iat[0]) != "0":
                 sentence += f" {whole(unthemed.iat[0])}% fit none of the themes."
             sentences.append(sentence)
     return sentences
