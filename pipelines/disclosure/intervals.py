@@ -55,11 +55,28 @@ class Component:
     # The widest values each of the caller's cells has been seen to take at feasible points, shared
     # across components: a point feasible for fewer hidden cells stays feasible when more are hidden.
     seen: tuple[np.ndarray, np.ndarray] | None = None
+    # Row spaces and fixed cells by cell set, shared by components over the same equations (the
+    # caller's tables of one layout): the same cells hidden give the same matrix, whatever the values.
+    row_spaces: dict[bytes, tuple[np.ndarray, np.ndarray]] | None = None
+    # Per cell, whether its exact value would disclose anything (default: every cell's would).
+    disclosive: np.ndarray | None = None
 
-    @cached_property
+    @property
     def row_space(self) -> np.ndarray:
         """Orthonormal rows spanning the equations' row space (pivoted QR)."""
-        return _row_space(self.equations)
+        return self._structure[0]
+
+    @cached_property
+    def _structure(self) -> tuple[np.ndarray, np.ndarray]:
+        """The row space, and which cells it fixes."""
+        signature = self.cells.tobytes()
+        if self.row_spaces is not None and signature in self.row_spaces:
+            return self.row_spaces[signature]
+        row_space = _row_space(self.equations)
+        structure = (row_space, (row_space ** 2).sum(axis=0) > 1.0 - FIXED_TOLERANCE)
+        if self.row_spaces is not None:
+            self.row_spaces[signature] = structure
+        return structure
 
     @cached_property
     def null_projector(self) -> np.ndarray:
@@ -69,11 +86,13 @@ class Component:
     def fixed(self) -> np.ndarray:
         """Cells whose value follows exactly from the equations, whatever the bounds: their unit
         vector lies in the row space."""
-        return self._fixed
+        return self._structure[1]
 
     @cached_property
-    def _fixed(self) -> np.ndarray:
-        return (self.row_space ** 2).sum(axis=0) > 1.0 - FIXED_TOLERANCE
+    def fixed_cells(self) -> np.ndarray:
+        """The caller's numbers of the fixed cells whose value discloses something."""
+        fixed = self.fixed() if self.disclosive is None else self.fixed() & self.disclosive
+        return self.cells[fixed]
 
     def interval_widths(self, positions: np.ndarray) -> np.ndarray:
         """(positions x splits) a width each cell's numerator interval is proven to reach, moving
@@ -211,22 +230,20 @@ class _IntervalSolver:
                 headroom, floor = c.upper - x[:, split], x[:, split]
                 if partner is not None:  # the partner split moves the other way, within its own bounds
                     headroom, floor = np.minimum(headroom, x[:, partner]), np.minimum(floor, c.upper - x[:, partner])
-                limits = np.where(direction > 1e-12, headroom / direction,
-                                  np.where(direction < -1e-12, floor / -direction, np.inf))
+                limits = _limits(direction, headroom, floor)
                 step = max(float(limits.min()), 0.0)
                 x[:, split] += step * direction
                 if partner is not None:
                     x[:, partner] -= step * direction
                 np.minimum(lowest, x, out=lowest)
                 np.maximum(highest, x, out=highest)
-                stopped = np.flatnonzero(limits <= step + 1e-12)
-                if position in stopped:
+                if limits[position] <= step + 1e-12:
                     break  # the cell itself is at its bound
-                for cell in stopped.tolist():  # held from now on: its unit vector joins the equations
+                for cell in np.flatnonzero(limits <= step + 1e-12).tolist():  # held from now on: its unit vector joins the equations
                     pivot = projector[cell, cell]
                     if pivot >= FIXED_TOLERANCE:
                         column = projector[:, cell]
-                        projector -= np.outer(column, column / pivot)
+                        projector -= np.multiply.outer(column, column / pivot)
         self.seen_low[self.rows] = np.minimum(self.seen_low[self.rows], lowest)
         self.seen_high[self.rows] = np.maximum(self.seen_high[self.rows], highest)
 
@@ -345,6 +362,9 @@ def _quiet_model() -> highspy.Highs:
             os.close(saved)
         _banner_shown = True
     model.setOptionValue("output_flag", False)
+    # Presolve pays on large programmes; these are small and solved many times from the last
+    # basis with only the objective changed, where it costs about a fifth of the solve time.
+    model.setOptionValue("presolve", "off")
     return model
 
 
@@ -366,15 +386,24 @@ def _row_space(equations: np.ndarray) -> np.ndarray:
     return basis.T
 
 
+def _limits(direction: np.ndarray, headroom: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Per cell, how far along `direction` it can move before reaching a bound (headroom above,
+    floor below); infinite where it does not move."""
+    limits = np.where(direction > 0, headroom, -floor) / direction
+    limits[np.abs(direction) <= 1e-12] = np.inf
+    return limits
+
+
 def _steps(directions: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(directions x splits): for each direction (a column of `directions`, over cells) and each
     column of x (cells x splits), the largest t with x + t*direction in bounds, and the largest t
     with x - t*direction in bounds."""
     d = directions[:, :, None]
     headroom, floor = (upper[:, None] - x)[:, None, :], x[:, None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        up = np.where(d > 1e-12, headroom / d, np.where(d < -1e-12, floor / -d, np.inf)).min(axis=0)
-        down = np.where(d > 1e-12, floor / d, np.where(d < -1e-12, headroom / -d, np.inf)).min(axis=0)
+    shape = (len(directions), directions.shape[1], x.shape[1])
+    moves, size = d > 0, np.abs(d)
+    up = np.divide(np.where(moves, headroom, floor), size, out=np.full(shape, np.inf), where=size > 1e-12).min(axis=0)
+    down = np.divide(np.where(moves, floor, headroom), size, out=np.full(shape, np.inf), where=size > 1e-12).min(axis=0)
     return np.maximum(up, 0.0), np.maximum(down, 0.0)
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -94,14 +93,25 @@ def _linked_tables(frame: pd.DataFrame, families: pd.DataFrame, k: int, adding_k
     keys = frame["key"] if "key" in frame else frame["measure"]
     extra = frame["primary"].fillna(False).to_numpy(dtype=bool) if "primary" in frame else np.zeros(len(frame), dtype=bool)
     # Plain arrays sliced per table: a data frame's indexing costs more than a small table's work.
-    group_ids, measures = frame["group_id"].to_numpy(), frame["measure"].to_numpy()
+    # Groups and measures numbered once for the whole frame, not once per table.
+    group_codes, group_names = pd.factorize(frame["group_id"])
+    measure_codes, measure_names = pd.factorize(frame["measure"])
     respondents = frame["respondents"].to_numpy(dtype=float)
     values = frame["value"].to_numpy(dtype=float) if "value" in frame and frame["value"].notna().any() else None
     family_index = _FamilyIndex.of(families)
+    groups = _Groups(np.asarray(group_names, dtype=object), family_index.group_ids.get_indexer(group_names))
     for key, rows in frame.groupby(keys, sort=False).indices.items():
-        yield rows, LinkedTable(group_ids[rows], measures[rows], respondents[rows], None if values is None else values[rows],
-                                extra[rows], family_index, k, adding=key in adding_keys, value_range=value_range,
+        yield rows, LinkedTable(group_codes[rows], measure_codes[rows], respondents[rows], None if values is None else values[rows],
+                                extra[rows], groups, family_index, k, adding=key in adding_keys, value_range=value_range,
                                 hidden_rows=None if hidden is None else hidden[rows])
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The frame's groups in one numbering: each group's name and its number among the families'
+    groups (-1 where it is in no family)."""
+    names: np.ndarray
+    in_families: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class _FamilyIndex:
                    group_ids.get_indexer(children["group_id"]), child_family.astype(np.int64), {})
 
     def equations(self, found: np.ndarray, kid_cells: np.ndarray, kid_family: np.ndarray, present: np.ndarray,
-                  parents: np.ndarray, with_rest: np.ndarray) -> tuple[list[list[tuple[int, float]]], dict[int, list[int]]]:
+                  parents: np.ndarray, with_rest: np.ndarray) -> "_Layout":
         """A table's equations (parent +1, children and remainder -1) and each cell's families.
         Tables of one measure mostly share their groups and which families have a remainder, so
         the structure is built once per such layout and shared (it is only read)."""
@@ -143,21 +153,38 @@ class _FamilyIndex:
                 for cell, _ in terms:
                     family_of[cell].append(len(equations))
                 equations.append(terms)
-            self._layouts[layout] = (equations, family_of)
+            self._layouts[layout] = _Layout(equations, family_of)
         return self._layouts[layout]
+
+
+class _Layout:
+    """The equations of tables with the same groups and remainders, shared by those tables."""
+
+    def __init__(self, equations: list[list[tuple[int, float]]], family_of: dict[int, list[int]]):
+        self.equations, self.family_of = equations, family_of
+        # The same equations as coordinate arrays: equation, cell, coefficient.
+        self.terms = (np.array([f for f, t in enumerate(equations) for _ in t], dtype=np.int64),
+                      np.array([c for t in equations for c, _ in t], dtype=np.int64),
+                      np.array([v for t in equations for _, v in t], dtype=float))
+        # Mending exactly fixed cells depends on the layout, the counts and the hidden pattern only,
+        # not on the values: tables that meet it in the same state (questions everyone answered,
+        # with the same small groups) take the same complements.
+        self.mended: dict[bytes, np.ndarray] = {}
+        self.row_spaces: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # shared by intervals.Component
 
 
 class LinkedTable:
     """One key's cells (one per group, one column per split measure) and the families linking them."""
 
-    def __init__(self, group_ids: np.ndarray, measures: np.ndarray, respondents: np.ndarray, values: np.ndarray | None,
-                 extra_primary: np.ndarray, families: "_FamilyIndex", k: int, *,
+    def __init__(self, group_codes: np.ndarray, measure_codes: np.ndarray, respondents: np.ndarray, values: np.ndarray | None,
+                 extra_primary: np.ndarray, all_groups: _Groups, families: "_FamilyIndex", k: int, *,
                  adding: bool, value_range: float, hidden_rows: np.ndarray | None = None):
-        """One row per (group, measure) cell: `values` None where only exact fixing is checked."""
+        """One row per (group, measure) cell, each named by its code in `all_groups` and a measure
+        code: `values` None where only exact fixing is checked."""
         self.k, self.adding, self.value_range = k, adding, value_range
-        group_index, groups = pd.factorize(group_ids)  # codes in order of first appearance
-        split_index, splits = pd.factorize(measures)
-        self.groups, self.splits = list(groups), list(splits)
+        group_index, group_codes = pd.factorize(group_codes)  # numbered in order of first appearance
+        split_index, splits = pd.factorize(measure_codes)
+        self.groups, self.splits = all_groups.names[group_codes], splits
         n = np.zeros(len(self.groups))
         np.maximum.at(n, group_index, respondents)
         self.has_values = values is not None and not np.isnan(values).all()
@@ -172,7 +199,7 @@ class LinkedTable:
 
         # Families present in this table, each with its remainder as an extra (never shown) cell.
         local = np.full(len(families.group_ids), -1)
-        found = families.group_ids.get_indexer(self.groups)
+        found = all_groups.in_families[group_codes]
         local[found[found >= 0]] = np.flatnonzero(found >= 0)
         parent_of = local[families.parent]
         kept = (local[families.child] >= 0) & (parent_of[families.child_family] >= 0)
@@ -184,7 +211,8 @@ class LinkedTable:
         parents = parent_of[present]
         rest_n = n[parents] - kid_n[present]
         with_rest = rest_n > 0.5
-        self.equations, self.family_of = families.equations(found, kid_cells, kid_family, present, parents, with_rest)
+        self._layout = families.equations(found, kid_cells, kid_family, present, parents, with_rest)
+        self.equations, self.family_of, self._terms = self._layout.equations, self._layout.family_of, self._layout.terms
         rest_tops = np.clip(numerators[parents] - kid_numerators[present], 0, (value_range * rest_n)[:, None])[with_rest]
         sizes = np.concatenate([n, rest_n[with_rest]])
         tops = np.vstack([numerators, rest_tops])
@@ -196,12 +224,16 @@ class LinkedTable:
             np.logical_or.at(self.hidden, group_index, hidden_rows)
         self.hidden[len(self.groups):] = True  # remainders are never published
         self.is_group = np.arange(len(self.n)) < len(self.groups)
+        # A hidden group cell must protect something, and a fixed one cannot; a small remainder
+        # fixed exactly gives its few respondents away; a cell of nobody (no leavers in a team
+        # this quarter) has nothing to disclose.
+        self._disclosive = (self.is_group | self.needs_protection) & (self.n > 0)
         self.hidden_parents_pin = False
         self.root = int(np.argmax(self.n[:len(self.groups)]))
-        self._fixed_cache: dict[tuple, np.ndarray] = {}
         self._seen = (self.numerators.copy(), self.numerators.copy())
         self._components_of: tuple[bytes | None, list[Component]] = (None, [])
         self._narrow_cache: dict[tuple, list] = {}
+        self._hidden_counted: tuple[bytes | None, np.ndarray] = (None, np.zeros(0))
 
     def protect(self) -> np.ndarray:
         """Add secondary suppressions until nothing leaks. Exact fixing is cheap to re-check, so
@@ -229,13 +261,22 @@ class LinkedTable:
         a small organisation's thousands of small cells would otherwise pay for. A component whose
         only candidates were taken this round waits for the next (the taken one may mend it too);
         the organisation's own figure is hidden only when nothing else can be."""
+        state = b"".join((self.n.tobytes(), self.needs_protection.tobytes(), self.hidden.tobytes()))
+        if state in self._layout.mended:
+            self.hidden[self._layout.mended[state]] = True
+            return
+        before = self.hidden.copy()
+        self._mend_each_component()
+        self._layout.mended[state] = np.flatnonzero(self.hidden & ~before)
+
+    def _mend_each_component(self) -> None:
         while True:
             added: set[int] = set()
             waiting: list[list[int]] = []
             for component in self.components():
-                fixed = [int(c) for c in self._fixed_cells(component)]
-                if not fixed:
+                if not len(component.fixed_cells):
                     continue
+                fixed = component.fixed_cells.tolist()
                 complement = next((c for cell in fixed if (c := self._complement_for(
                     cell, None, None, exclude=added, root_allowed=False)) is not None), None)
                 if complement is None:
@@ -260,23 +301,12 @@ class LinkedTable:
         for family in np.flatnonzero(~self.hidden[parents] & (hidden_n > 0) & (hidden_n < self.k)).tolist():
             leaking.append((int(parents[family]), family, SMALL_COMBINATION, None))
         for component in self.components():
-            leaking.extend((int(c), None, FIXED, None) for c in self._fixed_cells(component))
+            leaking.extend((c, None, FIXED, None) for c in component.fixed_cells.tolist())
             signature = component.cells.tobytes()
             if signature not in self._narrow_cache:  # unchanged since an earlier round: same answer
                 self._narrow_cache[signature] = self._narrow_cells(component)
             leaking.extend(self._narrow_cache[signature])
         return leaking
-
-    def _fixed_cells(self, component: Component) -> np.ndarray:
-        """Hidden group cells fixed exactly (a hidden cell must protect something, and a fixed one
-        cannot), and small remainders fixed exactly; cells of nobody aside."""
-        signature = component.cells.tobytes()
-        if signature not in self._fixed_cache:
-            cells = component.cells
-            # A cell of nobody (no leavers in a team this quarter) has nothing to disclose.
-            matters = (self.is_group[cells] | self.needs_protection[cells]) & (self.n[cells] > 0)
-            self._fixed_cache[signature] = cells[component.fixed() & matters]
-        return self._fixed_cache[signature]
 
     def _narrow_cells(self, component: Component) -> list[tuple[int, None, str, int]]:
         """Protected cells (not fixed) whose interval is narrower than required, with the split."""
@@ -289,7 +319,13 @@ class LinkedTable:
         if guarded.size == 0:
             return []
         need = self._needed_numerator_width(cells[guarded]) - _SLACK
-        widths = component.interval_widths(guarded)
+        # Values already seen at feasible points (in smaller components of earlier rounds, or for
+        # other cells) settle most cells; the sufficient test runs only for the rest.
+        low, high = self._seen
+        widths = high[cells[guarded]] - low[cells[guarded]]
+        unsettled = np.flatnonzero((widths < need).any(axis=1))
+        if unsettled.size:
+            widths[unsettled] = np.maximum(widths[unsettled], component.interval_widths(guarded[unsettled]))
         leaking = []
         for row, position in enumerate(guarded):
             for split in range(len(self.splits)):
@@ -306,24 +342,21 @@ class LinkedTable:
         directorate gave an answer, nobody in its teams did), whatever is hidden below them."""
         n = self.n[cells]
         wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
-        pairs = [(row, parent) for row, cell in enumerate(cells) for family in self.family_of[cell]
-                 if (parent := self.equations[family][0][0]) != cell
-                 and (self.hidden_parents_pin or not self.hidden[parent])]  # only a published figure can pin it
-        if pairs:
-            rows, parents = np.array(pairs).T
+        # Every (cell, family) pair is a term of the equations; the family's parent is its + term.
+        equations, members, coefficients = self._terms
+        row_of = np.full(len(self.n), -1)
+        row_of[cells] = np.arange(len(cells))
+        parent_of = members[coefficients > 0]  # one parent term per equation, in equation order
+        terms = np.flatnonzero(row_of[members] >= 0)
+        members, parents = members[terms], parent_of[equations[terms]]
+        # Only a published figure can pin it.
+        pinning = (parents != members) & (self.hidden_parents_pin | ~self.hidden[parents])
+        rows, parents = row_of[members[pinning]], parents[pinning]
+        if rows.size:
             possible = achievable_width(n[rows, None], self.numerators[cells[rows]], self.n[parents, None],
                                         self.numerators[parents], self.value_range)
             np.minimum.at(wanted, rows, possible)
         return wanted * n[:, None]
-
-    @cached_property
-    def _terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The equations as coordinate arrays: equation, cell, coefficient (+1 for a family's
-        parent, -1 for its children and remainder)."""
-        rows = np.array([f for f, terms in enumerate(self.equations) for _ in terms], dtype=np.int64)
-        cols = np.array([c for terms in self.equations for c, _ in terms], dtype=np.int64)
-        values = np.array([v for terms in self.equations for _, v in terms], dtype=float)
-        return rows, cols, values
 
     def components(self) -> list[Component]:
         """Hidden cells grouped into the connected parts of the equations that link them."""
@@ -348,20 +381,20 @@ class LinkedTable:
         cell_label = labels[n_equations + hidden]
         cell_order = np.argsort(cell_label, kind="stable")
         cells_sorted, cell_labels_sorted = hidden[cell_order], cell_label[cell_order]
-        cell_starts = np.flatnonzero(np.r_[True, np.diff(cell_labels_sorted) != 0])
+        cell_starts = np.flatnonzero(_starts_run(cell_labels_sorted))
+        cell_ends = np.append(cell_starts[1:], len(cells_sorted))
         local_cell = np.zeros(len(self.n), dtype=np.int64)
-        local_cell[cells_sorted] = np.arange(len(cells_sorted)) - np.repeat(cell_starts, np.diff(np.r_[cell_starts, len(cells_sorted)]))
+        local_cell[cells_sorted] = np.arange(len(cells_sorted)) - np.repeat(cell_starts, cell_ends - cell_starts)
         term_rows, term_cols, term_values = rows[on_hidden], cols[on_hidden], values[on_hidden]
         term_label = labels[n_equations + term_cols]
         term_order = np.lexsort((term_rows, term_label))
         term_rows, term_cols, term_values, term_label = (a[term_order] for a in (term_rows, term_cols, term_values, term_label))
-        cell_ends = np.r_[cell_starts[1:], len(cells_sorted)]
         component_labels = cell_labels_sorted[cell_starts]  # a hidden cell in no family has no terms
         term_starts = np.searchsorted(term_label, component_labels, side="left")
         term_ends = np.searchsorted(term_label, component_labels, side="right")
         # Each component's equations numbered from 0 in one pass: terms are sorted by component,
         # then equation, so a new number starts wherever either changes.
-        starts_equation = np.r_[True, (np.diff(term_rows) != 0) | (np.diff(term_label) != 0)]
+        starts_equation = _starts_run(term_rows) | _starts_run(term_label)
         equation_number = np.cumsum(starts_equation) - 1
         previous = {c.cells.tobytes(): c for c in self._components_of[1]}
         result = []
@@ -377,7 +410,8 @@ class LinkedTable:
             matrix = np.zeros((len(equations), len(cells)))
             np.add.at(matrix, (local_equation, local_cell[term_cols[terms]]), term_values[terms])
             result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
-                                    self.numerators[cells], self.adding, seen=self._seen))
+                                    self.numerators[cells], self.adding, seen=self._seen, row_spaces=self._layout.row_spaces,
+                                    disclosive=self._disclosive[cells]))
         return result
 
     # -- choosing a complement -------------------------------------------------------------------
@@ -426,8 +460,16 @@ class LinkedTable:
     def _families_left_alone(self, cell: int, chosen_in: int) -> int:
         """How many of the cell's other families have nothing hidden: hiding it there would leave
         it alone, fixed by subtraction, and start a chain of further complements."""
-        return sum(1 for f in self.family_of[cell] if f != chosen_in
-                   and not any(self.hidden[c] for c, _ in self.equations[f] if c != cell))
+        hidden_in = self._hidden_per_family() - self.hidden[cell]  # the cell itself aside
+        return sum(1 for f in self.family_of[cell] if f != chosen_in and hidden_in[f] == 0)
+
+    def _hidden_per_family(self) -> np.ndarray:
+        """How many hidden cells each family's equation has (counted again when the pattern changes)."""
+        pattern = self.hidden.tobytes()
+        if self._hidden_counted[0] != pattern:
+            rows, cols, _values = self._terms
+            self._hidden_counted = (pattern, np.bincount(rows, weights=self.hidden[cols], minlength=len(self.equations)))
+        return self._hidden_counted[1]
 
     def _best_shown(self, families: list[int], split: int | None, exclude: set[int],
                     protected: int | None = None, parents_allowed: bool = True) -> int | None:
@@ -458,6 +500,14 @@ class LinkedTable:
         if px >= ptop - 1e-9:  # must go down
             return room_down if is_parent else room_up
         return room_up or room_down
+
+
+def _starts_run(values: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the one before (and at the start)."""
+    starts = np.empty(len(values), dtype=bool)
+    starts[:1] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
 
 
 def _linked_labels(left: np.ndarray, right: np.ndarray, size: int) -> np.ndarray:

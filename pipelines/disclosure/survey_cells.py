@@ -83,14 +83,12 @@ def _inherit_routing(ready: pd.DataFrame, frame: pd.DataFrame, flags: pd.Series)
 
 
 def _theme_flags(frame: pd.DataFrame, flags: pd.Series, themes: pd.Series, k: int) -> pd.Series:
-    members = {f"THEME:{t}": [q.code for q in reference.question_bank() if q.theme == t] for t in reference.SCORED_THEMES}
-    hidden = frame.loc[flags[flags].index]
-    hidden_pairs = set(zip(hidden["measure"], hidden["group_id"]))
+    theme_of = {q.code: f"THEME:{q.theme}" for q in reference.question_bank() if q.theme in reference.SCORED_THEMES}
+    hidden = frame.loc[flags.to_numpy(dtype=bool), ["measure", "group_id"]]
+    hidden_themes = pd.MultiIndex.from_arrays([hidden["measure"].map(theme_of), hidden["group_id"]])
     theme_rows = frame[themes]
-    return pd.Series([
-        n < k or any((m, g) in hidden_pairs for m in members.get(measure, []))
-        for measure, g, n in zip(theme_rows["measure"], theme_rows["group_id"], theme_rows["respondents"])
-    ], index=theme_rows.index)
+    with_hidden_question = pd.MultiIndex.from_frame(theme_rows[["measure", "group_id"]]).isin(hidden_themes)
+    return pd.Series((theme_rows["respondents"].to_numpy() < k) | with_hidden_question, index=theme_rows.index)
 
 
 def audit_survey_cells(cells: pd.DataFrame, families: pd.DataFrame, min_group_size: int, hidden: pd.Series,
