@@ -232,6 +232,7 @@ class LinkedTable:
         self.root = int(np.argmax(self.n[:len(self.groups)]))
         self._seen = (self.numerators.copy(), self.numerators.copy())
         self._components_of: tuple[bytes | None, list[Component]] = (None, [])
+        self._labelled: tuple[np.ndarray, np.ndarray | None] = (self.hidden.copy(), None)
         self._narrow_cache: dict[tuple, list] = {}
         self._hidden_counted: tuple[bytes | None, np.ndarray] = (None, np.zeros(0))
 
@@ -327,11 +328,11 @@ class LinkedTable:
         if unsettled.size:
             widths[unsettled] = np.maximum(widths[unsettled], component.interval_widths(guarded[unsettled]))
         leaking = []
-        for row, position in enumerate(guarded):
-            for split in range(len(self.splits)):
-                if widths[row, split] >= need[row, split]:
-                    continue
-                if not component.reaches(int(position), split, need[row, split]):
+        short = widths < need
+        for row in np.flatnonzero(short.any(axis=1)).tolist():
+            position = int(guarded[row])
+            for split in np.flatnonzero(short[row]).tolist():
+                if not component.reaches(position, split, float(need[row, split])):
                     leaking.append((int(cells[position]), None, NARROW, split))
                     break
         return leaking
@@ -365,6 +366,22 @@ class LinkedTable:
             self._components_of = (pattern, self._find_components())
         return self._components_of[1]
 
+    def _labels(self, n_equations: int) -> np.ndarray:
+        """Each node's component (equations first, then cells): its smallest linked node. Cells are
+        only ever added to the hidden ones, so components only merge: the last labels are merged
+        along the new cells' terms rather than found again from scratch."""
+        rows, cols, _values = self._terms
+        last_hidden, last_labels = self._labelled
+        if last_labels is None or (last_hidden & ~self.hidden).any():
+            on_hidden = self.hidden[cols]
+            labels = _linked_labels(rows[on_hidden], n_equations + cols[on_hidden], n_equations + len(self.n))
+        else:
+            new_terms = self.hidden[cols] & ~last_hidden[cols]
+            merged = _linked_labels(last_labels[rows[new_terms]], last_labels[n_equations + cols[new_terms]], len(last_labels))
+            labels = merged[last_labels]
+        self._labelled = (self.hidden.copy(), labels)
+        return labels
+
     def _find_components(self) -> list[Component]:
         rows, cols, values = self._terms
         on_hidden = self.hidden[cols]
@@ -372,7 +389,7 @@ class LinkedTable:
         if hidden.size == 0:
             return []
         n_equations = len(self.equations)
-        labels = _linked_labels(rows[on_hidden], n_equations + cols[on_hidden], n_equations + len(self.n))
+        labels = self._labels(n_equations)
         constants = np.zeros((n_equations, len(self.splits)))
         shown_terms = ~on_hidden
         np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
