@@ -213,12 +213,13 @@ class _IntervalSolver:
         feasible and kept as seen. Where the splits add up, one other split moves the opposite way
         (the one with most room at the cell) so that every cell's shares still add up."""
         c = self.component
-        x = c.numerators.copy()
-        partner = None
-        if c.splits_add_up and x.shape[1] > 1:
-            room = x[position].copy() if sign > 0 else c.upper[position] - x[position]
+        columns = [split]  # the splits that move: this one, and where the splits add up its partner
+        if c.splits_add_up and c.numerators.shape[1] > 1:
+            room = c.numerators[position].copy() if sign > 0 else c.upper[position] - c.numerators[position]
             room[split] = -np.inf
-            partner = int(np.argmax(room))
+            columns.append(int(np.argmax(room)))
+        x = c.numerators[:, columns]  # (a copy)
+        moving, partner = x[:, 0], (x[:, 1] if len(columns) > 1 else None)
         projector = c.null_projector.copy()
         lowest, highest = x.copy(), x.copy()
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -227,14 +228,14 @@ class _IntervalSolver:
                 if weight < FIXED_TOLERANCE:
                     break  # held by the cells stopped so far
                 direction = projector[:, position] * (sign / weight)
-                headroom, floor = c.upper - x[:, split], x[:, split]
+                headroom, floor = c.upper - moving, moving
                 if partner is not None:  # the partner split moves the other way, within its own bounds
-                    headroom, floor = np.minimum(headroom, x[:, partner]), np.minimum(floor, c.upper - x[:, partner])
+                    headroom, floor = np.minimum(headroom, partner), np.minimum(floor, c.upper - partner)
                 limits = _limits(direction, headroom, floor)
                 step = max(float(limits.min()), 0.0)
-                x[:, split] += step * direction
+                moving += step * direction
                 if partner is not None:
-                    x[:, partner] -= step * direction
+                    partner -= step * direction
                 np.minimum(lowest, x, out=lowest)
                 np.maximum(highest, x, out=highest)
                 if limits[position] <= step + 1e-12:
@@ -244,8 +245,9 @@ class _IntervalSolver:
                     if pivot >= FIXED_TOLERANCE:
                         column = projector[:, cell]
                         projector -= np.multiply.outer(column, column / pivot)
-        self.seen_low[self.rows] = np.minimum(self.seen_low[self.rows], lowest)
-        self.seen_high[self.rows] = np.maximum(self.seen_high[self.rows], highest)
+        rows = self.rows[:, None]
+        self.seen_low[rows, columns] = np.minimum(self.seen_low[rows, columns], lowest)
+        self.seen_high[rows, columns] = np.maximum(self.seen_high[rows, columns], highest)
 
     def width(self, position: int, split: int) -> float:
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
