@@ -222,29 +222,28 @@ class _IntervalSolver:
         moving, partner = x[:, 0], (x[:, 1] if len(columns) > 1 else None)
         projector = c.null_projector.copy()
         lowest, highest = x.copy(), x.copy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for _ in range(WALK_STEPS):
-                weight = projector[position, position]
-                if weight < FIXED_TOLERANCE:
-                    break  # held by the cells stopped so far
-                direction = projector[:, position] * (sign / weight)
-                headroom, floor = c.upper - moving, moving
-                if partner is not None:  # the partner split moves the other way, within its own bounds
-                    headroom, floor = np.minimum(headroom, partner), np.minimum(floor, c.upper - partner)
-                limits = _limits(direction, headroom, floor)
-                step = max(float(limits.min()), 0.0)
-                moving += step * direction
-                if partner is not None:
-                    partner -= step * direction
-                np.minimum(lowest, x, out=lowest)
-                np.maximum(highest, x, out=highest)
-                if limits[position] <= step + 1e-12:
-                    break  # the cell itself is at its bound
-                for cell in np.flatnonzero(limits <= step + 1e-12).tolist():  # held from now on: its unit vector joins the equations
-                    pivot = projector[cell, cell]
-                    if pivot >= FIXED_TOLERANCE:
-                        column = projector[:, cell]
-                        projector -= np.multiply.outer(column, column / pivot)
+        for _ in range(WALK_STEPS):
+            weight = projector[position, position]
+            if weight < FIXED_TOLERANCE:
+                break  # held by the cells stopped so far
+            direction = projector[:, position] * (sign / weight)
+            headroom, floor = c.upper - moving, moving
+            if partner is not None:  # the partner split moves the other way, within its own bounds
+                headroom, floor = np.minimum(headroom, partner), np.minimum(floor, c.upper - partner)
+            limits = _limits(direction, headroom, floor)
+            step = max(float(limits.min()), 0.0)
+            moving += step * direction
+            if partner is not None:
+                partner -= step * direction
+            np.minimum(lowest, x, out=lowest)
+            np.maximum(highest, x, out=highest)
+            if limits[position] <= step + 1e-12:
+                break  # the cell itself is at its bound
+            for cell in np.flatnonzero(limits <= step + 1e-12).tolist():  # held from now on: its unit vector joins the equations
+                pivot = projector[cell, cell]
+                if pivot >= FIXED_TOLERANCE:
+                    column = projector[:, cell]
+                    projector -= np.multiply.outer(column, column / pivot)
         rows = self.rows[:, None]
         self.seen_low[rows, columns] = np.minimum(self.seen_low[rows, columns], lowest)
         self.seen_high[rows, columns] = np.maximum(self.seen_high[rows, columns], highest)
@@ -389,11 +388,11 @@ def _row_space(equations: np.ndarray) -> np.ndarray:
 
 
 def _limits(direction: np.ndarray, headroom: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """Per cell, how far along `direction` it can move before reaching a bound (headroom above,
-    floor below); infinite where it does not move."""
-    limits = np.where(direction > 0, headroom, -floor) / direction
-    limits[np.abs(direction) <= 1e-12] = np.inf
-    return limits
+    """Per cell (and per column of broadcast arrays), how far along `direction` it can move
+    before reaching a bound (headroom above, floor below); infinite where it does not move."""
+    size = np.abs(direction)
+    shape = np.broadcast_shapes(direction.shape, np.shape(headroom), np.shape(floor))
+    return np.divide(np.where(direction > 0, headroom, floor), size, out=np.full(shape, np.inf), where=size > 1e-12)
 
 
 def _steps(directions: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -402,10 +401,7 @@ def _steps(directions: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[np
     with x - t*direction in bounds."""
     d = directions[:, :, None]
     headroom, floor = (upper[:, None] - x)[:, None, :], x[:, None, :]
-    shape = (len(directions), directions.shape[1], x.shape[1])
-    moves, size = d > 0, np.abs(d)
-    up = np.divide(np.where(moves, headroom, floor), size, out=np.full(shape, np.inf), where=size > 1e-12).min(axis=0)
-    down = np.divide(np.where(moves, floor, headroom), size, out=np.full(shape, np.inf), where=size > 1e-12).min(axis=0)
+    up, down = _limits(d, headroom, floor).min(axis=0), _limits(-d, headroom, floor).min(axis=0)
     return np.maximum(up, 0.0), np.maximum(down, 0.0)
 
 

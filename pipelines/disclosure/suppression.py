@@ -171,6 +171,7 @@ class _Layout:
         # with the same small groups) take the same complements.
         self.mended: dict[bytes, np.ndarray] = {}
         self.row_spaces: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # shared by intervals.Component
+        self.parents = self.terms[1][self.terms[2] > 0]  # each equation's one + term, in equation order
 
 
 class LinkedTable:
@@ -298,7 +299,7 @@ class LinkedTable:
         rows, cols, values = self._terms
         below = (values < 0) & self.hidden[cols]  # hidden children and remainders
         hidden_n = np.bincount(rows[below], weights=self.n[cols[below]], minlength=len(self.equations))
-        parents = cols[values > 0]  # one parent term per equation, in equation order
+        parents = self._layout.parents
         for family in np.flatnonzero(~self.hidden[parents] & (hidden_n > 0) & (hidden_n < self.k)).tolist():
             leaking.append((int(parents[family]), family, SMALL_COMBINATION, None))
         for component in self.components():
@@ -343,13 +344,12 @@ class LinkedTable:
         directorate gave an answer, nobody in its teams did), whatever is hidden below them."""
         n = self.n[cells]
         wanted = np.repeat(required_width(n, self.value_range)[:, None], len(self.splits), axis=1)
-        # Every (cell, family) pair is a term of the equations; the family's parent is its + term.
-        equations, members, coefficients = self._terms
+        # Every (cell, family) pair is a term of the equations.
+        equations, members, _coefficients = self._terms
         row_of = np.full(len(self.n), -1)
         row_of[cells] = np.arange(len(cells))
-        parent_of = members[coefficients > 0]  # one parent term per equation, in equation order
         terms = np.flatnonzero(row_of[members] >= 0)
-        members, parents = members[terms], parent_of[equations[terms]]
+        members, parents = members[terms], self._layout.parents[equations[terms]]
         # Only a published figure can pin it.
         pinning = (parents != members) & (self.hidden_parents_pin | ~self.hidden[parents])
         rows, parents = row_of[members[pinning]], parents[pinning]
