@@ -28,8 +28,9 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import highspy
+import numba
+import numpy as np
 from scipy.linalg.lapack import dgeqp3 as _geqp3, dorgqr as _orgqr
 
 FIXED_TOLERANCE = 1e-9
@@ -219,31 +220,8 @@ class _IntervalSolver:
             room[split] = -np.inf
             columns.append(int(np.argmax(room)))
         x = c.numerators[:, columns]  # (a copy)
-        moving, partner = x[:, 0], (x[:, 1] if len(columns) > 1 else None)
-        projector = c.null_projector.copy()
         lowest, highest = x.copy(), x.copy()
-        for _ in range(WALK_STEPS):
-            weight = projector[position, position]
-            if weight < FIXED_TOLERANCE:
-                break  # held by the cells stopped so far
-            direction = projector[:, position] * (sign / weight)
-            headroom, floor = c.upper - moving, moving
-            if partner is not None:  # the partner split moves the other way, within its own bounds
-                headroom, floor = np.minimum(headroom, partner), np.minimum(floor, c.upper - partner)
-            limits = _limits(direction, headroom, floor)
-            step = max(float(limits.min()), 0.0)
-            moving += step * direction
-            if partner is not None:
-                partner -= step * direction
-            np.minimum(lowest, x, out=lowest)
-            np.maximum(highest, x, out=highest)
-            if limits[position] <= step + 1e-12:
-                break  # the cell itself is at its bound
-            for cell in np.flatnonzero(limits <= step + 1e-12).tolist():  # held from now on: its unit vector joins the equations
-                pivot = projector[cell, cell]
-                if pivot >= FIXED_TOLERANCE:
-                    column = projector[:, cell]
-                    projector -= np.multiply.outer(column, column / pivot)
+        _walk_path(c.null_projector.copy(), position, sign, x, c.upper.astype(float), lowest, highest, WALK_STEPS)
         rows = self.rows[:, None]
         self.seen_low[rows, columns] = np.minimum(self.seen_low[rows, columns], lowest)
         self.seen_high[rows, columns] = np.maximum(self.seen_high[rows, columns], highest)
@@ -385,6 +363,60 @@ def _row_space(equations: np.ndarray) -> np.ndarray:
         return np.zeros((0, equations.shape[1]))
     basis, _work, _info = _orgqr(factored[:, :rank], reflectors[:rank])
     return basis.T
+
+
+def _compiled(function):
+    """Compiled to machine code on first use and cached on disk beside the module (or in the
+    user's cache); where neither can be written, compiled once per process instead."""
+    try:
+        return numba.njit(cache=True)(function)
+    except RuntimeError:  # numba: "no locator available" for a cache
+        return numba.njit(function)
+
+
+@_compiled
+def _walk_path(projector, position, sign, x, upper, lowest, highest, steps):
+    """The walk's steps (see `_IntervalSolver._walk`), compiled: on components of a few dozen cells
+    each step is a few small loops, where NumPy's per-call cost was most of the time. `x` is cells
+    x 1 or 2 (the moving split, and its partner that moves the other way); it and `projector` are
+    changed in place; `lowest` and `highest` take every point reached. The arithmetic is NumPy's
+    order, operation for operation, so the points reached are the same."""
+    n, partnered = x.shape[0], x.shape[1] > 1
+    limits = np.empty(n)
+    direction = np.empty(n)
+    for _ in range(steps):
+        weight = projector[position, position]
+        if weight < FIXED_TOLERANCE:
+            break  # held by the cells stopped so far
+        scale = sign / weight
+        step = np.inf
+        for i in range(n):
+            d = projector[i, position] * scale
+            direction[i] = d
+            headroom, floor = upper[i] - x[i, 0], x[i, 0]
+            if partnered:  # the partner split moves the other way, within its own bounds
+                headroom, floor = min(headroom, x[i, 1]), min(floor, upper[i] - x[i, 1])
+            size = abs(d)
+            limits[i] = ((headroom if d > 0 else floor) / size) if size > 1e-12 else np.inf
+            step = min(step, limits[i])
+        step = max(step, 0.0)
+        for i in range(n):
+            x[i, 0] += step * direction[i]
+            if partnered:
+                x[i, 1] -= step * direction[i]
+            for j in range(x.shape[1]):
+                lowest[i, j] = min(lowest[i, j], x[i, j])
+                highest[i, j] = max(highest[i, j], x[i, j])
+        if limits[position] <= step + 1e-12:
+            break  # the cell itself is at its bound
+        for cell in range(n):  # held from now on: its unit vector joins the equations
+            if limits[cell] <= step + 1e-12:
+                pivot = projector[cell, cell]
+                if pivot >= FIXED_TOLERANCE:
+                    column = projector[:, cell].copy()
+                    for a in range(n):
+                        for b in range(n):
+                            projector[a, b] -= column[a] * (column[b] / pivot)
 
 
 def _limits(direction: np.ndarray, headroom: np.ndarray, floor: np.ndarray) -> np.ndarray:

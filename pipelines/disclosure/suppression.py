@@ -153,14 +153,14 @@ class _FamilyIndex:
                 for cell, _ in terms:
                     family_of[cell].append(len(equations))
                 equations.append(terms)
-            self._layouts[layout] = _Layout(equations, family_of)
+            self._layouts[layout] = _Layout(equations, family_of, remainder)
         return self._layouts[layout]
 
 
 class _Layout:
     """The equations of tables with the same groups and remainders, shared by those tables."""
 
-    def __init__(self, equations: list[list[tuple[int, float]]], family_of: dict[int, list[int]]):
+    def __init__(self, equations: list[list[tuple[int, float]]], family_of: dict[int, list[int]], n_cells: int):
         self.equations, self.family_of = equations, family_of
         # The same equations as coordinate arrays: equation, cell, coefficient.
         self.terms = (np.array([f for f, t in enumerate(equations) for _ in t], dtype=np.int64),
@@ -172,6 +172,16 @@ class _Layout:
         self.mended: dict[bytes, np.ndarray] = {}
         self.row_spaces: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # shared by intervals.Component
         self.parents = self.terms[1][self.terms[2] > 0]  # each equation's one + term, in equation order
+        # The terms grouped by cell: cell c's are by_cell[cell_starts[c]:cell_starts[c + 1]].
+        self.by_cell = np.argsort(self.terms[1], kind="stable")
+        self.cell_starts = np.searchsorted(self.terms[1][self.by_cell], np.arange(n_cells + 1))
+
+    def terms_of(self, cells: np.ndarray) -> np.ndarray:
+        """The indices of the terms of `cells` (grouped by cell), without a pass over every term."""
+        starts = self.cell_starts[cells]
+        counts = self.cell_starts[cells + 1] - starts
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.by_cell[np.repeat(starts, counts) + offsets]
 
 
 class LinkedTable:
@@ -348,7 +358,7 @@ class LinkedTable:
         equations, members, _coefficients = self._terms
         row_of = np.full(len(self.n), -1)
         row_of[cells] = np.arange(len(cells))
-        terms = np.flatnonzero(row_of[members] >= 0)
+        terms = self._layout.terms_of(cells)
         members, parents = members[terms], self._layout.parents[equations[terms]]
         # Only a published figure can pin it.
         pinning = (parents != members) & (self.hidden_parents_pin | ~self.hidden[parents])
@@ -366,32 +376,60 @@ class LinkedTable:
             self._components_of = (pattern, self._find_components())
         return self._components_of[1]
 
-    def _labels(self, n_equations: int) -> np.ndarray:
+    def _labels(self, n_equations: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Each node's component (equations first, then cells): its smallest linked node. Cells are
         only ever added to the hidden ones, so components only merge: the last labels are merged
-        along the new cells' terms rather than found again from scratch."""
+        along the new cells' terms rather than found again from scratch. Also returns the labels
+        of the components that merged or appeared since then (None: everything was found again)."""
         rows, cols, _values = self._terms
         last_hidden, last_labels = self._labelled
         if last_labels is None or (last_hidden & ~self.hidden).any():
             on_hidden = self.hidden[cols]
             labels = _linked_labels(rows[on_hidden], n_equations + cols[on_hidden], n_equations + len(self.n))
+            changed = None
         else:
             new_terms = self.hidden[cols] & ~last_hidden[cols]
             merged = _linked_labels(last_labels[rows[new_terms]], last_labels[n_equations + cols[new_terms]], len(last_labels))
             labels = merged[last_labels]
+            changed = np.unique(labels[n_equations + np.flatnonzero(self.hidden & ~last_hidden)])
         self._labelled = (self.hidden.copy(), labels)
-        return labels
+        return labels, changed
 
     def _find_components(self) -> list[Component]:
+        """The components in the order of their labels. Only those that merged or appeared since
+        the last call are built: a complement joins a few components, and a table of a small
+        organisation has thousands of others, unchanged."""
         rows, cols, values = self._terms
-        on_hidden = self.hidden[cols]
         hidden = np.flatnonzero(self.hidden)
         if hidden.size == 0:
             return []
         n_equations = len(self.equations)
-        labels = self._labels(n_equations)
+        labels, changed = self._labels(n_equations)
+        in_changed = np.ones(len(rows), dtype=bool)  # the terms of the components to build
+        kept, previous = [], {}
+        if changed is None:  # found again: a component with the same cells is the same component
+            previous = {c.cells.tobytes(): c for c in self._components_of[1]}
+        else:
+            label_changed = np.zeros(len(labels), dtype=bool)
+            label_changed[changed] = True
+            kept = [c for c in self._components_of[1] if not label_changed[labels[n_equations + c.cells[0]]]]
+            hidden = hidden[label_changed[labels[n_equations + hidden]]]
+            in_changed = label_changed[labels[rows]]
+        built = self._build_components(labels, hidden, in_changed, previous)
+        if not kept:
+            return [component for _label, component in built]
+        ordered = sorted([(labels[n_equations + c.cells[0]], c) for c in kept] + built, key=lambda pair: pair[0])
+        return [component for _label, component in ordered]
+
+    def _build_components(self, labels: np.ndarray, hidden: np.ndarray, in_changed: np.ndarray,
+                          previous: dict[bytes, Component]) -> list[tuple[int, Component]]:
+        """(label, component) for the `hidden` cells, from the terms of their equations
+        (`in_changed`): hidden cells' terms are the equations, shown ones give the constants."""
+        rows, cols, values = self._terms
+        n_equations = len(self.equations)
+        on_hidden = self.hidden[cols]
+        shown_terms, on_hidden = in_changed & ~on_hidden, in_changed & on_hidden
         constants = np.zeros((n_equations, len(self.splits)))
-        shown_terms = ~on_hidden
         np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
         # Sort cells and terms by component once, so each component is a slice (a table of a small
         # organisation has thousands of small components: no per-component pass over the table).
@@ -413,22 +451,30 @@ class LinkedTable:
         # then equation, so a new number starts wherever either changes.
         starts_equation = _starts_run(term_rows) | _starts_run(term_label)
         equation_number = np.cumsum(starts_equation) - 1
-        previous = {c.cells.tobytes(): c for c in self._components_of[1]}
+        # Each component's cells, bounds and values are slices (views) of these, in sorted order.
+        upper, numerators = self.value_range * self.n[cells_sorted], self.numerators[cells_sorted]
+        disclosive = self._disclosive[cells_sorted]
+        term_counts = term_ends - term_starts
+        with_terms = term_counts > 0
+        local_equation = equation_number - np.repeat(equation_number[term_starts[with_terms]], term_counts[with_terms])
+        local_term_cell = local_cell[term_cols]
         result = []
-        for cell_start, cell_end, term_start, term_end in zip(cell_starts, cell_ends, term_starts, term_ends):
+        for label, cell_start, cell_end, term_start, term_end in zip(
+                component_labels.tolist(), cell_starts.tolist(), cell_ends.tolist(), term_starts.tolist(), term_ends.tolist()):
             cells = cells_sorted[cell_start:cell_end]  # ascending: the sort by component was stable
-            reused = previous.get(cells.tobytes())
-            if reused is not None:  # same hidden cells, hence the same equations and constants
-                result.append(reused)
-                continue
-            terms = slice(term_start, term_end)
-            equations = term_rows[terms][starts_equation[terms]]
-            local_equation = equation_number[terms] - (equation_number[term_start] if term_end > term_start else 0)
-            matrix = np.zeros((len(equations), len(cells)))
-            np.add.at(matrix, (local_equation, local_cell[term_cols[terms]]), term_values[terms])
-            result.append(Component(cells, matrix, constants[equations], self.value_range * self.n[cells],
-                                    self.numerators[cells], self.adding, seen=self._seen, row_spaces=self._layout.row_spaces,
-                                    disclosive=self._disclosive[cells]))
+            if previous:
+                reused = previous.get(cells.tobytes())
+                if reused is not None:  # same hidden cells, hence the same equations and constants
+                    result.append((label, reused))
+                    continue
+            equations = term_rows[term_start:term_end][starts_equation[term_start:term_end]]
+            matrix = np.zeros((len(equations), cell_end - cell_start))
+            # (a cell is at most once in an equation: assigning is adding)
+            matrix[local_equation[term_start:term_end], local_term_cell[term_start:term_end]] = term_values[term_start:term_end]
+            result.append((label, Component(cells, matrix, constants[equations], upper[cell_start:cell_end],
+                                            numerators[cell_start:cell_end], self.adding, seen=self._seen,
+                                            row_spaces=self._layout.row_spaces,
+                                            disclosive=disclosive[cell_start:cell_end])))
         return result
 
     # -- choosing a complement -------------------------------------------------------------------
