@@ -292,29 +292,51 @@ class _IntervalSolver:
 _BOUND_SLACK = 1e-6
 
 
+def _compiled(function):
+    """Compiled to machine code on first use and cached on disk beside the module (or in the
+    user's cache); where neither can be written, compiled once per process instead."""
+    try:
+        return numba.njit(cache=True)(function)
+    except RuntimeError:  # numba: "no locator available" for a cache
+        return numba.njit(function)
+
+
 def _propagate(equations: np.ndarray, constants: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outer bounds of each cell within 0..upper under `equations @ x = constants`: each equation
     bounds each of its cells by the ranges of its other cells; repeated while bounds tighten."""
     rows, cols = np.nonzero(equations)
-    coefficients = equations[rows, cols]
-    low, high = np.zeros(len(upper)), upper.astype(float).copy()
-    for _ in range(PROPAGATION_ROUNDS):
-        term_low = np.minimum(coefficients * low[cols], coefficients * high[cols])
-        term_high = np.maximum(coefficients * low[cols], coefficients * high[cols])
-        row_low = np.bincount(rows, term_low, minlength=len(constants))
-        row_high = np.bincount(rows, term_high, minlength=len(constants))
-        # coefficient * x = constant - (the row's other terms), whose range is the row's less this term's
-        rest_low, rest_high = row_low[rows] - term_low, row_high[rows] - term_high
-        first = (constants[rows] - rest_high) / coefficients
-        second = (constants[rows] - rest_low) / coefficients
+    return _propagate_terms(rows, cols, equations[rows, cols], constants, upper.astype(float), PROPAGATION_ROUNDS, _BOUND_SLACK)
+
+
+@_compiled
+def _propagate_terms(rows, cols, coefficients, constants, upper, rounds, slack):
+    """`_propagate` over the equations' terms (row, cell, coefficient), compiled: a few thousand
+    small components per organisation, where NumPy's per-call cost was most of the time."""
+    n_terms = rows.shape[0]
+    low, high = np.zeros(upper.shape[0]), upper.copy()
+    term_low, term_high = np.empty(n_terms), np.empty(n_terms)
+    row_low, row_high = np.empty(constants.shape[0]), np.empty(constants.shape[0])
+    for _ in range(rounds):
+        row_low[:] = 0.0
+        row_high[:] = 0.0
+        for t in range(n_terms):
+            at_low, at_high = coefficients[t] * low[cols[t]], coefficients[t] * high[cols[t]]
+            term_low[t], term_high[t] = min(at_low, at_high), max(at_low, at_high)
+            row_low[rows[t]] += term_low[t]
+            row_high[rows[t]] += term_high[t]
         new_low, new_high = low.copy(), high.copy()
-        np.maximum.at(new_low, cols, np.minimum(first, second))
-        np.minimum.at(new_high, cols, np.maximum(first, second))
-        new_high = np.maximum(new_high, new_low)  # rounding must not leave an empty range
-        # Bounds only ever tighten: stop once no bound moved.
-        settled = max((new_low - low).max(), (high - new_high).max()) <= _BOUND_SLACK
+        for t in range(n_terms):
+            # coefficient * x = constant - (the row's other terms), whose range is the row's less this term's
+            first = (constants[rows[t]] - (row_high[rows[t]] - term_high[t])) / coefficients[t]
+            second = (constants[rows[t]] - (row_low[rows[t]] - term_low[t])) / coefficients[t]
+            new_low[cols[t]] = max(new_low[cols[t]], min(first, second))
+            new_high[cols[t]] = min(new_high[cols[t]], max(first, second))
+        moved = -np.inf
+        for i in range(low.shape[0]):
+            new_high[i] = max(new_high[i], new_low[i])  # rounding must not leave an empty range
+            moved = max(moved, new_low[i] - low[i], high[i] - new_high[i])
         low, high = new_low, new_high
-        if settled:
+        if moved <= slack:  # bounds only ever tighten: stop once no bound moved
             break
     return low, high
 
@@ -365,15 +387,6 @@ def _row_space(equations: np.ndarray) -> np.ndarray:
     return basis.T
 
 
-def _compiled(function):
-    """Compiled to machine code on first use and cached on disk beside the module (or in the
-    user's cache); where neither can be written, compiled once per process instead."""
-    try:
-        return numba.njit(cache=True)(function)
-    except RuntimeError:  # numba: "no locator available" for a cache
-        return numba.njit(function)
-
-
 @_compiled
 def _walk_path(projector, position, sign, x, upper, lowest, highest, steps):
     """The walk's steps (see `_IntervalSolver._walk`), compiled: on components of a few dozen cells
@@ -419,21 +432,25 @@ def _walk_path(projector, position, sign, x, upper, lowest, highest, steps):
                             projector[a, b] -= column[a] * (column[b] / pivot)
 
 
-def _limits(direction: np.ndarray, headroom: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """Per cell (and per column of broadcast arrays), how far along `direction` it can move
-    before reaching a bound (headroom above, floor below); infinite where it does not move."""
-    size = np.abs(direction)
-    shape = np.broadcast_shapes(direction.shape, np.shape(headroom), np.shape(floor))
-    return np.divide(np.where(direction > 0, headroom, floor), size, out=np.full(shape, np.inf), where=size > 1e-12)
-
-
-def _steps(directions: np.ndarray, x: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@_compiled
+def _steps(directions, x, upper):
     """(directions x splits): for each direction (a column of `directions`, over cells) and each
     column of x (cells x splits), the largest t with x + t*direction in bounds, and the largest t
-    with x - t*direction in bounds."""
-    d = directions[:, :, None]
-    headroom, floor = (upper[:, None] - x)[:, None, :], x[:, None, :]
-    up, down = _limits(d, headroom, floor).min(axis=0), _limits(-d, headroom, floor).min(axis=0)
+    with x - t*direction in bounds. Compiled: one pass, where the array form made two
+    cells x directions x splits temporaries per bound."""
+    n_directions, n_splits = directions.shape[1], x.shape[1]
+    up, down = np.full((n_directions, n_splits), np.inf), np.full((n_directions, n_splits), np.inf)
+    for i in range(directions.shape[0]):
+        for j in range(n_directions):
+            size = abs(directions[i, j])
+            if size <= 1e-12:
+                continue  # the cell does not move: no limit
+            for m in range(n_splits):
+                headroom, floor = (upper[i] - x[i, m]) / size, x[i, m] / size
+                if directions[i, j] > 0:
+                    up[j, m], down[j, m] = min(up[j, m], headroom), min(down[j, m], floor)
+                else:
+                    up[j, m], down[j, m] = min(up[j, m], floor), min(down[j, m], headroom)
     return np.maximum(up, 0.0), np.maximum(down, 0.0)
 
 

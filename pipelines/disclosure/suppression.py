@@ -429,8 +429,9 @@ class LinkedTable:
         n_equations = len(self.equations)
         on_hidden = self.hidden[cols]
         shown_terms, on_hidden = in_changed & ~on_hidden, in_changed & on_hidden
-        constants = np.zeros((n_equations, len(self.splits)))
-        np.add.at(constants, rows[shown_terms], -values[shown_terms, None] * self.numerators[cols[shown_terms]])
+        shown_values = -values[shown_terms, None] * self.numerators[cols[shown_terms]]
+        constants = np.column_stack([np.bincount(rows[shown_terms], shown_values[:, split], minlength=n_equations)
+                                     for split in range(len(self.splits))])
         # Sort cells and terms by component once, so each component is a slice (a table of a small
         # organisation has thousands of small components: no per-component pass over the table).
         cell_label = labels[n_equations + hidden]
