@@ -158,3 +158,34 @@ def test_a_calibrated_organisation_leaks_no_small_cell_to_the_independent_attack
         shown_small = subset[~hidden & (subset["respondents"] < 10)]
         assert shown_small.empty, f"{key}: a figure of fewer than 10 respondents is shown"
     assert attacked >= 50, "the routed questions and C02 reasons at least have small hidden cells"
+
+
+def test_components_updated_round_by_round_are_the_ones_found_from_scratch():
+    """Between rounds of complements only the components a newly hidden cell joins are rebuilt;
+    after protecting every table of a small organisation they must be exactly those found anew."""
+    import numpy as np
+
+    from pipelines.disclosure.suppression import VALUE_RANGE, _linked_tables
+    from pipelines.disclosure.survey_cells import _keyed, adding_keys
+    from pipelines.ingest.sources.people_survey import response_records
+    from pipelines.measures.survey_measures import compute_measures
+    from pipelines.samples.organisation import org_unit_rows, survey_frame
+
+    answers = survey_frame(600, seed=3, year=2024).astype(str).replace({"<NA>": "", "nan": ""})
+    units = pd.DataFrame(org_unit_rows())[["unit_code", "unit_name", "parent_code", "level"]].replace("", None)
+    cells, families = compute_measures(response_records(answers, wave_id=1), units)
+    frame = _keyed(cells, "value")
+    frame = frame[~frame["measure"].str.startswith("THEME:")].reset_index(drop=True)
+    grown = 0
+    for _rows, table in _linked_tables(frame, families, 10, adding_keys(), VALUE_RANGE):
+        table.protect()
+        grown += bool((table.hidden & ~table.needs_protection).any())
+        updated = table.components()
+        table._labelled, table._components_of = (table.hidden.copy(), None), (None, [])  # forget them
+        fresh = table.components()
+        assert [c.cells.tolist() for c in updated] == [c.cells.tolist() for c in fresh]
+        for before, anew in zip(updated, fresh):
+            np.testing.assert_array_equal(before.equations, anew.equations)
+            np.testing.assert_array_equal(before.constants, anew.constants)
+            np.testing.assert_array_equal(before.upper, anew.upper)
+    assert grown >= 20, "complements were added round by round in many tables"
