@@ -221,7 +221,7 @@ class _IntervalSolver:
             columns.append(int(np.argmax(room)))
         x = c.numerators[:, columns]  # (a copy)
         lowest, highest = x.copy(), x.copy()
-        _walk_path(c.null_projector.copy(), position, sign, x, c.upper.astype(float), lowest, highest, WALK_STEPS)
+        _walk_path(c.null_projector.copy(), position, sign, x, np.asarray(c.upper, dtype=float), lowest, highest, WALK_STEPS)
         rows = self.rows[:, None]
         self.seen_low[rows, columns] = np.minimum(self.seen_low[rows, columns], lowest)
         self.seen_high[rows, columns] = np.maximum(self.seen_high[rows, columns], highest)
