@@ -1,7 +1,9 @@
-"""The GX suites in expectations/ are generated from the contract code and must be up to date."""
+"""The GX suites in expectations/ are generated from the contract code and must be up to date; their
+Data Docs pages are rendered without compiling the same templates again."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,25 @@ def test_identifiers_and_free_text_never_reach_gx_directly():
             assert not any(c and c.startswith("text_") for c in columns), expectation
             if identifier and identifier in columns:
                 assert expectation["type"] in harmless, expectation
+
+
+def test_a_second_data_docs_page_compiles_no_template_again(tmp_path, monkeypatch):
+    """GX gives every page a new Jinja environment; the compiled templates are shared per process."""
+    import jinja2
+
+    from pipelines.config import Settings
+    from pipelines.ingest.steps import validate_file
+    from pipelines.orchestration import flow
+    from tests.conftest import SAMPLES
+    from tests.helpers import SAMPLE_FILES
+
+    settings = Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10)
+    flow.initialise_warehouse(settings)
+    file = SAMPLES / SAMPLE_FILES["org_units"]
+    assert validate_file(settings, "org_units", file).data_docs  # templates compiled here, if not before
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or original(self, *a, **k))
+    outcome = validate_file(settings, "org_units", file)
+    assert outcome.status == "valid" and Path(outcome.data_docs).exists()
+    assert compiled == []
