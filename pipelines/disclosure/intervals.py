@@ -305,7 +305,8 @@ def _propagate(equations: np.ndarray, constants: np.ndarray, upper: np.ndarray) 
     """Outer bounds of each cell within 0..upper under `equations @ x = constants`: each equation
     bounds each of its cells by the ranges of its other cells; repeated while bounds tighten."""
     rows, cols = np.nonzero(equations)
-    return _propagate_terms(rows, cols, equations[rows, cols], constants, upper.astype(float), PROPAGATION_ROUNDS, _BOUND_SLACK)
+    return _propagate_terms(rows, cols, equations[rows, cols], constants, np.asarray(upper, dtype=float), PROPAGATION_ROUNDS,
+                            _BOUND_SLACK)  # (it copies the bounds it tightens)
 
 
 @_compiled
