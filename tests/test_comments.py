@@ -17,8 +17,9 @@ from nlp.retention import purge_raw_text
 from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
 from pipelines.ingest.sources import comment_sources
+from pipelines.config import Settings
 from pipelines.orchestration import flow
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, warehouse_on
 from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
@@ -45,23 +46,37 @@ def survey_with_planted_text(path, extra_b01="4"):
     return path
 
 
-@pytest.fixture
-def loaded(settings, tmp_path):
+def load_planted_survey(settings: Settings, directory: Path):
+    """The organisation and a survey with planted text loaded, and its comments processed:
+    (settings, engine, the comment step's summary)."""
     flow.initialise_warehouse(settings)
     flow.ingest(settings, "org_units", [str(SAMPLES / "org_units_2024-01-01.csv")])
-    outcome, = flow.ingest(settings, "people_survey", [str(survey_with_planted_text(tmp_path / "survey.csv"))])
+    outcome, = flow.ingest(settings, "people_survey", [str(survey_with_planted_text(directory / "survey.csv"))])
     assert outcome.status == "loaded"
-    engine = get_engine(settings.warehouse_url)
-    summary = flow.process_comments(settings)
-    return settings, engine, summary
+    return settings, get_engine(settings.warehouse_url), flow.process_comments(settings)
+
+
+@pytest.fixture
+def loaded(settings, tmp_path):
+    """A warehouse of the test's own, for a test that changes it."""
+    return load_planted_survey(settings, tmp_path)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def published(request, tmp_path_factory):
+    """One such warehouse per backend, shared by the tests that only read it (loading it is most
+    of each test's time)."""
+    root = tmp_path_factory.mktemp(f"comments-{request.param}")
+    with warehouse_on(request, request.param, root / "warehouse.db") as url:
+        yield load_planted_survey(Settings(root / "var", root / "landing", url, 10), root)
 
 
 def hr_views(engine) -> list[str]:
     return [v for v in sa.inspect(engine).get_view_names() if v.startswith("hr_")]
 
 
-def test_no_hr_view_holds_planted_personal_data(loaded):
-    settings, engine, summary = loaded
+def test_no_hr_view_holds_planted_personal_data(published):
+    settings, engine, summary = published
     assert summary["processed"] > 50
     assert {"hr_comments", "hr_comment_themes", "hr_survey_results"} <= set(hr_views(engine))
     for view in hr_views(engine):
@@ -75,10 +90,10 @@ def test_no_hr_view_holds_planted_personal_data(loaded):
     assert visible.str.contains(r"\[STAFF_NUMBER\]").any()
 
 
-def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
+def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(published):
     """A rule's flag keeps the comment from the analysts; the model's guess (no rule matches the
     indirect wording) sends the lead a copy and leaves the redacted comment where it was."""
-    settings, _, _ = loaded
+    settings, _, _ = published
     flagged = query(settings.warehouse_url, "SELECT reason, text FROM raw_flagged_comment")
     assert flagged["text"].str.contains("unwanted sexual comments").any()
     assert flagged["reason"].str.contains("sexual_harassment_or_assault").any()
@@ -89,10 +104,10 @@ def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(loaded):
     assert visible.str.contains("thinking about my body").any()
 
 
-def test_flagged_comments_are_counted_in_no_view(loaded):
+def test_flagged_comments_are_counted_in_no_view(published):
     """Counted in hr_comment_themes but left out of hr_comments, flagged comments could be counted
     per theme by subtracting one view from the other: they are counted in neither."""
-    settings, _, _ = loaded
+    settings, _, _ = published
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM raw_flagged_comment")["n"].iloc[0] > 0
     comments = query(settings.warehouse_url, "SELECT source, wave, question, themes FROM hr_comments")
     comments["theme"] = comments["themes"].map(lambda v: v.split(";") if v else ["other"])
@@ -104,8 +119,8 @@ def test_flagged_comments_are_counted_in_no_view(loaded):
     assert (both["theme_comments"] == both["listed"]).all()
 
 
-def test_comment_groups_under_ten_are_suppressed(loaded):
-    settings, _, _ = loaded
+def test_comment_groups_under_ten_are_suppressed(published):
+    settings, _, _ = published
     themes = query(settings.warehouse_url, "SELECT * FROM hr_comment_themes")
     # The group sizes come from the internal facts: the view hides counts on suppressed rows.
     small = query(settings.warehouse_url, "SELECT source, wave, question, unit_code, theme FROM fact_comment_theme "
@@ -123,11 +138,11 @@ def test_comment_groups_under_ten_are_suppressed(loaded):
     assert (units["n"] >= 10).all(), "a comment shows its directorate only in groups of ten or more"
 
 
-def test_counting_listed_comments_gives_no_count_the_theme_view_hides(loaded):
+def test_counting_listed_comments_gives_no_count_the_theme_view_hides(published):
     """An analyst can count hr_comments' rows per question (and per theme): a comment is listed only
     where its question's group is shown in hr_comment_themes, so every count they give is one that
     view publishes, and the three answers to a question few answered are not listed."""
-    settings, _, _ = loaded
+    settings, _, _ = published
     listed = query(settings.warehouse_url, "SELECT source, wave, question, COUNT(*) AS n FROM hr_comments "
                                            "GROUP BY source, wave, question")
     shown = query(settings.warehouse_url, "SELECT DISTINCT source, wave, question, comments FROM hr_comment_themes "
@@ -153,8 +168,8 @@ def test_a_comment_flagged_for_every_reason_keeps_them_all(settings, tmp_path):
                                                  "named_person_misconduct"}
 
 
-def test_reruns_only_process_new_text_and_use_the_embedding_cache(loaded):
-    settings, engine, first = loaded
+def test_reruns_only_process_new_text_and_use_the_embedding_cache(published):
+    settings, engine, first = published
     cached = query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM embedding_cache")["n"].iloc[0]
     again = flow.process_comments(settings)
     assert again == {"comments": first["comments"], "processed": 0, "removed": 0}
@@ -181,8 +196,8 @@ def test_a_corrected_wave_replaces_its_comments_and_purging_raw_text_keeps_the_r
     assert query(settings.warehouse_url, "SELECT COUNT(*) AS n FROM comment")["n"].iloc[0] == stored
 
 
-def test_theme_trends_cover_all_questions_and_protect_small_questions(loaded):
-    settings, _, _ = loaded
+def test_theme_trends_cover_all_questions_and_protect_small_questions(published):
+    settings, _, _ = published
     trends = query(settings.warehouse_url, "SELECT * FROM hr_comment_theme_trends WHERE source = 'people_survey'")
     assert set(trends["theme"]) >= {"bullying", "harassment", "discrimination", "workload", "other"}
     assert (trends["comments"] >= 10).all() and trends["value"].notna().all()
@@ -282,14 +297,14 @@ def test_safeguarding_rules_cover_threats_and_self_harm_in_their_usual_forms():
     assert rule_reasons("The workload is heavy but the team is kind.", 3) == []
 
 
-def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(loaded):
+def test_an_attacker_with_every_theme_table_recovers_no_small_hidden_count(published):
     """Several themes per comment: the theme shares are no longer declared as adding up, and the
     test's own attacker (plain LP over each source and wave's linked table) still cannot narrow a
     hidden small group's share to less than one comment's worth."""
     from nlp.comments import _families
     from tests.attacker import deducible_ranges, exposed
 
-    settings, _, _ = loaded
+    settings, _, _ = published
     facts = query(settings.warehouse_url, "SELECT * FROM fact_comment_theme")
     cells = facts.assign(
         group_id=facts["source"] + "|" + facts["wave"] + "|" + facts["question"] + "#" + facts["unit_code"].fillna("*"),

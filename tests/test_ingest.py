@@ -8,15 +8,32 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import SAMPLES
+from pipelines.config import Settings
+from tests.conftest import SAMPLES, culture_environment, warehouse_on
 from tests.helpers import query, row_counts, run_cli
+
+
+def load_reference() -> None:
+    assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
+    assert run_cli("ingest", "workforce", SAMPLES / "workforce_2024-09-01.csv") == 0
 
 
 @pytest.fixture
 def reference_loaded(culture_env):
-    assert run_cli("ingest", "org_units", SAMPLES / "org_units_2024-01-01.csv") == 0
-    assert run_cli("ingest", "workforce", SAMPLES / "workforce_2024-09-01.csv") == 0
+    load_reference()
     return culture_env
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def refusing(request, tmp_path_factory):
+    """One warehouse per backend with the organisation loaded, shared by the tests whose files are
+    all rejected (each checks that its file changed nothing)."""
+    root = tmp_path_factory.mktemp(f"rejections-{request.param}")
+    with warehouse_on(request, request.param, root / "warehouse.db") as url:
+        settings = Settings(root / "var", root / "landing", url, 10)
+        with culture_environment(settings):
+            load_reference()
+        yield settings
 
 
 def survey_copy(tmp_path: Path, name: str = "survey.csv") -> Path:
@@ -90,15 +107,17 @@ REJECTIONS = {
 
 
 @pytest.mark.parametrize("case", list(REJECTIONS))
-def test_bad_files_are_rejected_whole_and_quarantined(reference_loaded, tmp_path, capsys, case):
+def test_bad_files_are_rejected_whole_and_quarantined(refusing, capsys, case):
     change, rule, column, first_row = REJECTIONS[case]
-    url = reference_loaded.warehouse_url
-    landed = reference_loaded.landing_dir / "people_survey"
-    landed.mkdir(parents=True)
-    bad = edit(survey_copy(landed, "bad.csv"), change)
+    url = refusing.warehouse_url
+    landed = refusing.landing_dir / "people_survey"
+    landed.mkdir(parents=True, exist_ok=True)
+    name = f"{case.replace(' ', '_')}-bad.csv"
+    bad = edit(survey_copy(landed, name), change)
     before = row_counts(url)
     capsys.readouterr()
-    assert run_cli("ingest", "people_survey", bad, "--json") == 1
+    with culture_environment(refusing):
+        assert run_cli("ingest", "people_survey", bad, "--json") == 1
     outcome = json.loads(capsys.readouterr().out)[0]
     assert outcome["status"] == "rejected"
     problem = next(p for p in outcome["problems"] if p["rule"] == rule)
@@ -108,15 +127,16 @@ def test_bad_files_are_rejected_whole_and_quarantined(reference_loaded, tmp_path
     after = row_counts(url)
     assert {k: v for k, v in after.items() if k != "load_log"} == {k: v for k, v in before.items() if k != "load_log"}
     assert not bad.exists(), "a rejected landed file is moved out of the landing directory"
-    quarantined = list((reference_loaded.quarantine_dir / "people_survey").glob("*bad.csv"))
+    quarantined = list((refusing.quarantine_dir / "people_survey").glob(f"*{name}"))
     assert len(quarantined) == 1
     assert Path(str(quarantined[0]) + ".report.json").exists()
 
 
-def test_rejection_message_names_file_rule_column_and_row(reference_loaded, tmp_path, capsys):
+def test_rejection_message_names_file_rule_column_and_row(refusing, tmp_path, capsys):
     bad = edit(survey_copy(tmp_path, "bad.csv"), lambda f: f.__setitem__("B01", f["B01"].where(f.index != 0, "-99")))
     capsys.readouterr()
-    assert run_cli("ingest", "people_survey", bad) == 1
+    with culture_environment(refusing):
+        assert run_cli("ingest", "people_survey", bad) == 1
     out = capsys.readouterr().out
     assert "bad.csv: rejected:" in out
     assert "[valid_code] column B01, row 2: B01 must be one of 1, 2, 3, 4, 5" in out
