@@ -46,13 +46,19 @@ def precision() -> str:
 
 
 def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
-    """Unit-length float32 embeddings, one row per text."""
+    """Unit-length float32 embeddings, one row per text. Each distinct text is embedded once:
+    comment boxes collect many identical short answers ("N/A", "Nothing to add")."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     import torch
 
+    distinct = list(dict.fromkeys(texts))
     sentence_model = model()
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bfloat16" else contextlib.nullcontext()
     with autocast:
-        vectors = sentence_model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+        vectors = sentence_model.encode(distinct, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if len(distinct) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pytest
 
 from nlp.cache import cached_embeddings
@@ -121,9 +122,11 @@ def test_the_classifier_beats_the_rule_it_replaced_on_the_development_part():
 
     rows = labelled_comments("dev")
     truth = [r.themes for r in rows]
-    reading = [theme_text(r.text) for r in rows]
-    ours = theme_scores(truth, [frozenset(dict(a.themes)) for a in assign(embed(reading), reading)])
-    nearest = [nearest_theme(v) for v in embed([r.text for r in rows])]
+    texts = [r.text for r in rows]
+    reading = [theme_text(text) for text in texts]
+    vectors = embed(reading + texts)  # one call: a text with no denial to leave out is embedded once
+    ours = theme_scores(truth, [frozenset(dict(a.themes)) for a in assign(vectors[:len(rows)], reading)])
+    nearest = [nearest_theme(v) for v in vectors[len(rows):]]
     earlier = theme_scores(truth, [frozenset({t}) & set(TAXONOMY) for t in nearest])
     for theme in CORE_THEMES:
         assert ours[theme]["f1"] > earlier[theme]["f1"], theme
@@ -169,6 +172,27 @@ def test_embedding_precision_is_a_setting_and_bfloat16_stays_close(texts, monkey
     monkeypatch.setenv("CULTURE_EMBEDDING_PRECISION", "half")
     with pytest.raises(ValueError, match="CULTURE_EMBEDDING_PRECISION must be one of auto, float32, bfloat16"):
         embed(texts[:20])
+
+
+def test_a_text_given_several_times_is_embedded_once(texts, monkeypatch):
+    """Comment boxes collect identical short answers: the model sees each distinct text once."""
+    from nlp import embeddings
+
+    sentence_model = embeddings.model()
+    seen: list[str] = []
+    encode = sentence_model.encode
+
+    def recording_encode(sentences, **options):
+        seen.extend(sentences)
+        return encode(sentences, **options)
+
+    monkeypatch.setattr(sentence_model, "encode", recording_encode)
+    vectors = embed(["N/A", texts[0], "N/A", texts[1], "N/A"])
+    assert seen == ["N/A", texts[0], texts[1]]
+    assert vectors.shape == (5, 384)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors[0], vectors[4])
+    assert not np.array_equal(vectors[1], vectors[3])
 
 
 def test_cached_embeddings_are_reused_for_the_text_themes_are_read_from(texts, sqlite_url):
