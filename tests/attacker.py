@@ -1,12 +1,13 @@
 """An attacker written for the tests, independently of pipelines.disclosure.suppression: for every hidden cell,
 the range of values the published figures allow, by plain linear programming over the whole table
-(SciPy's HiGHS, no decomposition, no shortcuts). It knows every group's respondent count, as the
+(HiGHS: one model per table, minimised and maximised for each hidden cell in turn; no
+decomposition, no shortcuts). It knows every group's respondent count, as the
 methodology's attacker does."""
 from __future__ import annotations
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 
 def deducible_ranges(cells: pd.DataFrame, families: pd.DataFrame, hidden: pd.Series,
@@ -60,22 +61,39 @@ def deducible_ranges(cells: pd.DataFrame, families: pd.DataFrame, hidden: pd.Ser
         for family in {k[1] for k in unknown if k[0] == "rest"}:
             rows.append({unknown[("rest", family, m)]: 1.0 for m in measures})
             rhs.append(upper[unknown[("rest", family, measures[0])]])
-    a_eq = np.zeros((len(rows), len(upper)))
-    for i, row in enumerate(rows):
-        for j, coefficient in row.items():
-            a_eq[i, j] = coefficient
-    bounds = [(0.0, u) for u in upper]
+    model = _table_model(rows, rhs, upper)
     found = []
     for (kind, g, m), j in unknown.items():
         if kind != "cell":
             continue
-        objective = np.zeros(len(upper))
-        objective[j] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-        assert low.status == 0 and high.status == 0, "the true values must be feasible"
-        found.append((g, m, n[g], low.fun / n[g], -high.fun / n[g]))
+        low, high = (_optimum(model, j, sense) for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize))
+        found.append((g, m, n[g], low / n[g], high / n[g]))
     return pd.DataFrame(found, columns=["group_id", "measure", "respondents", "low", "high"])
+
+
+def _table_model(rows: list[dict[int, float]], rhs: list[float], upper: list[float]) -> highspy.Highs:
+    """The whole table's equations and bounds as one HiGHS model with no objective yet."""
+    model = highspy.Highs()
+    model.setOptionValue("output_flag", False)
+    model.addVars(len(upper), np.zeros(len(upper)), np.asarray(upper, dtype=float))
+    starts = np.cumsum([0] + [len(row) for row in rows[:-1]]).astype(np.int32)
+    columns = np.array([j for row in rows for j in row], dtype=np.int32)
+    values = np.array([v for row in rows for v in row.values()], dtype=float)
+    bounds = np.asarray(rhs, dtype=float)
+    model.addRows(len(rows), bounds, bounds, len(columns), starts, columns, values)
+    return model
+
+
+def _optimum(model: highspy.Highs, column: int, sense) -> float:
+    """The lowest or highest value of one unknown over everything the table allows (the solve
+    starts from the last one's basis: only the objective changed)."""
+    model.changeObjectiveSense(sense)
+    model.changeColCost(column, 1.0)
+    model.run()
+    assert model.getModelStatus() == highspy.HighsModelStatus.kOptimal, "the true values must be feasible"
+    value = model.getInfo().objective_function_value
+    model.changeColCost(column, 0.0)
+    return value
 
 
 def exposed(ranges: pd.DataFrame, cells: pd.DataFrame, families: pd.DataFrame, hidden: pd.Series,
