@@ -16,8 +16,8 @@ from nlp.redaction import redact_texts
 from nlp.retention import purge_raw_text
 from nlp.themes import model_version
 from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
-from pipelines.ingest.sources import comment_sources
 from pipelines.config import Settings
+from pipelines.ingest.sources import comment_sources
 from pipelines.orchestration import flow
 from tests.conftest import SAMPLES, warehouse_on
 from tests.helpers import query, run_cli
