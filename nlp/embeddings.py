@@ -52,13 +52,11 @@ def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
         return np.zeros((0, 384), dtype=np.float32)
     import torch
 
-    distinct = list(dict.fromkeys(texts))
+    row = {text: i for i, text in enumerate(dict.fromkeys(texts))}  # each distinct text's row
+    distinct = list(row)
     sentence_model = model()
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bfloat16" else contextlib.nullcontext()
     with autocast:
         vectors = sentence_model.encode(distinct, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     vectors = np.asarray(vectors, dtype=np.float32)
-    if len(distinct) == len(texts):
-        return vectors
-    row = {text: i for i, text in enumerate(distinct)}
-    return vectors[[row[text] for text in texts]]
+    return vectors if len(distinct) == len(texts) else vectors[[row[text] for text in texts]]

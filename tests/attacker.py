@@ -76,7 +76,7 @@ def _table_model(rows: list[dict[int, float]], rhs: list[float], upper: list[flo
     model = highspy.Highs()
     model.setOptionValue("output_flag", False)
     model.addVars(len(upper), np.zeros(len(upper)), np.asarray(upper, dtype=float))
-    starts = np.cumsum([0] + [len(row) for row in rows[:-1]]).astype(np.int32)
+    starts = (np.cumsum([len(row) for row in rows]) - [len(row) for row in rows]).astype(np.int32)
     columns = np.array([j for row in rows for j in row], dtype=np.int32)
     values = np.array([v for row in rows for v in row.values()], dtype=float)
     bounds = np.asarray(rhs, dtype=float)

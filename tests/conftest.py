@@ -85,6 +85,17 @@ def warehouse_on(request, backend: str, sqlite_file: Path, prefix: str = "cultur
             yield url
 
 
+@contextmanager
+def shared_settings(request, tmp_path_factory, name: str, min_group_size: int = 10, prefix: str = "culture_test"):
+    """Settings of an empty warehouse, with directories of its own, on a backend-parametrised
+    fixture's backend ("sqlite" or "postgres"), for a fixture wider than a test."""
+    from pipelines.config import Settings
+
+    root = tmp_path_factory.mktemp(f"{name}-{request.param}")
+    with warehouse_on(request, request.param, root / "warehouse.db", prefix) as url:
+        yield Settings(root / "var", root / "landing", url, min_group_size)
+
+
 @pytest.fixture
 def postgres_url(postgres_server):
     """A fresh, empty schema in the test database, dropped afterwards."""
@@ -148,13 +159,10 @@ def airflow_metadata():
 def sample_warehouse(request, tmp_path_factory):
     """Settings of a warehouse holding every source of the synthetic organisation (built once per
     backend per session; tests that change it must do so inside a transaction they roll back)."""
-    from pipelines.config import Settings
     from tests.helpers import build_sample_warehouse
 
-    root = tmp_path_factory.mktemp(f"sample-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db", "culture_sample") as url:
-        settings = Settings(var_dir=root / "var", landing_dir=root / "landing", warehouse_url=url, min_group_size=10)
-        build_sample_warehouse(settings, root / "landing")
+    with shared_settings(request, tmp_path_factory, "sample", prefix="culture_sample") as settings:
+        build_sample_warehouse(settings, settings.landing_dir)
         yield settings
 
 

@@ -25,8 +25,7 @@ from pipelines.samples import organisation as sample_data
 from pipelines.shared.reference import REFERENCE_DIR
 from pipelines.samples.deliveries import write_sample_organisation
 from pipelines.samples.organisation import calibration_sources
-from pipelines.config import Settings
-from tests.conftest import culture_environment, warehouse_on
+from tests.conftest import culture_environment, shared_settings
 from tests.helpers import ingest_landing, query, run_cli
 
 pytestmark = pytest.mark.slow
@@ -50,11 +49,9 @@ def nca_landing(tmp_path_factory) -> Path:
 def nca_warehouse(request, nca_landing, tmp_path_factory) -> str:
     """The URL of a warehouse with both waves ingested through the CLI, once per backend: the
     tests below only read it."""
-    root = tmp_path_factory.mktemp(f"nca-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url, \
-            culture_environment(Settings(root / "var", root / "landing", url, 10)):
+    with shared_settings(request, tmp_path_factory, "nca") as settings, culture_environment(settings):
         ingest_landing(nca_landing)
-        yield url
+        yield settings.warehouse_url
 
 
 def published(year: int) -> dict[str, float]:

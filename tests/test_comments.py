@@ -19,7 +19,7 @@ from nlp.topics import MIN_TOPIC_CORPUS, discover_topics
 from pipelines.config import Settings
 from pipelines.ingest.sources import comment_sources
 from pipelines.orchestration import flow
-from tests.conftest import SAMPLES, warehouse_on
+from tests.conftest import SAMPLES, shared_settings
 from tests.helpers import query, run_cli
 from warehouse.db import get_engine
 
@@ -66,9 +66,8 @@ def loaded(settings, tmp_path):
 def published(request, tmp_path_factory):
     """One such warehouse per backend, shared by the tests that only read it (loading it is most
     of each test's time)."""
-    root = tmp_path_factory.mktemp(f"comments-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url:
-        yield load_planted_survey(Settings(root / "var", root / "landing", url, 10), root)
+    with shared_settings(request, tmp_path_factory, "comments") as settings:
+        yield load_planted_survey(settings, tmp_path_factory.mktemp("planted"))
 
 
 def hr_views(engine) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.config import Settings
-from tests.conftest import culture_environment, warehouse_on
+from tests.conftest import culture_environment, shared_settings
 from tests.helpers import ingest_landing, query, run_cli
 
 pytestmark = pytest.mark.slow
@@ -24,12 +23,10 @@ def small_org_landing(tmp_path_factory):
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def results(request, small_org_landing, tmp_path_factory):
     """The published results, loaded once per backend: every test here only reads them."""
-    root = tmp_path_factory.mktemp(f"small-org-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url, \
-            culture_environment(Settings(root / "var", root / "landing", url, K)):
+    with shared_settings(request, tmp_path_factory, "small-org", K) as settings, culture_environment(settings):
         ingest_landing(small_org_landing)
-        frame = query(url, "SELECT * FROM hr_survey_results")
-        units = query(url, "SELECT unit_code, parent_code, level FROM dim_org_unit")
+        frame = query(settings.warehouse_url, "SELECT * FROM hr_survey_results")
+        units = query(settings.warehouse_url, "SELECT unit_code, parent_code, level FROM dim_org_unit")
         yield frame, units
 
 

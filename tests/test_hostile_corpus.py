@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from pipelines.orchestration import flow
 from pipelines.config import Settings
-from tests.conftest import SAMPLES, warehouse_on
+from tests.conftest import SAMPLES, shared_settings
 from tests.helpers import SAMPLE_FILES, cell, frame_edit, query, run_cli, with_organisation
 
 # Per source: its key column, a date column, and a column where a huge value is out of bounds.
@@ -123,9 +123,8 @@ CASES = [(source, name) for source in SAMPLE_FILES for name in mutations(source)
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def warehouse(request, tmp_path_factory):
-    root = tmp_path_factory.mktemp(f"hostile-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url:
-        yield with_organisation(Settings(root / "var", root / "landing", url, 10))
+    with shared_settings(request, tmp_path_factory, "hostile") as settings:
+        yield with_organisation(settings)
 
 
 def data_counts(url: str) -> dict[str, int]:

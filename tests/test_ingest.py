@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.config import Settings
-from tests.conftest import SAMPLES, culture_environment, warehouse_on
+from tests.conftest import SAMPLES, culture_environment, shared_settings
 from tests.helpers import query, row_counts, run_cli
 
 
@@ -28,9 +27,7 @@ def reference_loaded(culture_env):
 def refusing(request, tmp_path_factory):
     """One warehouse per backend with the organisation loaded, shared by the tests whose files are
     all rejected (each checks that its file changed nothing)."""
-    root = tmp_path_factory.mktemp(f"rejections-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url:
-        settings = Settings(root / "var", root / "landing", url, 10)
+    with shared_settings(request, tmp_path_factory, "rejections") as settings:
         with culture_environment(settings):
             load_reference()
         yield settings

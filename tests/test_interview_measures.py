@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.config import Settings
 from pipelines.orchestration import flow
-from tests.conftest import SAMPLES, warehouse_on
+from tests.conftest import SAMPLES, shared_settings
 from tests.helpers import query
 
 ORG_UNITS = [
@@ -80,9 +80,8 @@ def interviews(settings, tmp_path):
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def published(request, tmp_path_factory):
     """One such warehouse per backend, shared by the tests that only read it."""
-    root = tmp_path_factory.mktemp(f"interviews-{request.param}")
-    with warehouse_on(request, request.param, root / "warehouse.db") as url:
-        yield load_interviews(Settings(root / "var", root / "landing", url, 10), root / "files")
+    with shared_settings(request, tmp_path_factory, "interviews") as settings:
+        yield load_interviews(settings, tmp_path_factory.mktemp("interview-files"))
 
 
 def figure(url: str, view: str, measure: str, period: str, unit: str | None = None, breakdown: str = "all",
