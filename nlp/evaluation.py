@@ -9,6 +9,11 @@ moved in a commit: nlp/eval/dev (the development part: the classifier is trained
 chosen and the safeguarding rules extended there) and nlp/eval/test (the held-out part, written
 and committed before any change it scores; nothing is tuned on it and only bench/nlp_quality.py
 reads it). docs/methodology-choices.md records when each part was fixed.
+
+Within the development part, the comments of each earlier held-out part, each written
+independently by one engineer from a labelling brief, keep their own folder (nlp/eval/dev/round-N):
+the writer is that folder, and the files directly in nlp/eval/dev are the project's own. Settings
+are chosen by how well a model trained without one writer's comments reads that writer's.
 """
 from __future__ import annotations
 
@@ -20,11 +25,14 @@ from nlp.taxonomy import CORE_THEMES, TAXONOMY
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 PARTS = ("dev", "test")
+PROJECT_WRITER = "project"  # the comments written by the project itself, directly in nlp/eval/dev
+HELD_OUT_WRITER = "held-out"  # the writer of the current held-out part, directly in nlp/eval/test
 
 
 @dataclass(frozen=True)
 class LabelledComment:
     part: str
+    writer: str  # PROJECT_WRITER, HELD_OUT_WRITER or the folder of an earlier held-out part (round-N)
     source: str
     themes: frozenset[str]
     flags: frozenset[str]
@@ -36,15 +44,19 @@ def _split(cell: str) -> frozenset[str]:
 
 
 def labelled_comments(part: str | None = None) -> list[LabelledComment]:
-    """Every labelled comment (development part first, files in name order), or only the "dev" or "test" part."""
+    """Every labelled comment (development part first), or only the "dev" or "test" part."""
     if part is not None and part not in PARTS:
         raise ValueError(f"no labelled part {part!r}: choose from {PARTS}")
     rows = []
     for folder in PARTS if part is None else (part,):
-        for path in sorted((EVAL_DIR / folder).glob("*.tsv")):
+        # The project's own files first, then each writer's folder in name order.
+        paths = sorted((EVAL_DIR / folder).rglob("*.tsv"), key=lambda p: (len(p.parts), p.parts))
+        for path in paths:
+            at_top = path.parent == EVAL_DIR / folder
+            writer = (PROJECT_WRITER if folder == "dev" else HELD_OUT_WRITER) if at_top else path.parent.name
             with path.open(encoding="utf-8", newline="") as handle:
                 for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                    rows.append(LabelledComment(folder, record["source"], _split(record["themes"]),
+                    rows.append(LabelledComment(folder, writer, record["source"], _split(record["themes"]),
                                                 _split(record["flags"]), record["text"]))
     unknown = {t for r in rows for t in r.themes} - set(TAXONOMY)
     if unknown:
