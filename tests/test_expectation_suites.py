@@ -70,3 +70,46 @@ def test_a_second_data_docs_page_compiles_no_template_again(tmp_path, monkeypatc
     outcome = validate_file(settings, "org_units", file)
     assert outcome.status == "valid" and Path(outcome.data_docs).exists()
     assert compiled == []
+
+
+def test_a_run_builds_each_expectations_configuration_once_and_finds_the_same_problems(tmp_path, monkeypatch):
+    """The speed-up in gx_runner (GX otherwise rebuilds an expectation's configuration for every
+    keyword it reads) must change nothing GX finds: a survey with a bad code, broken routing and a
+    blank required answer gives the same problems, rows and messages with GX's own property."""
+    import contextlib
+
+    from great_expectations.expectations.expectation import Expectation
+
+    from pipelines.config import Settings
+    from pipelines.ingest.steps import validate_file
+    from pipelines.ingest.validation import gx_runner
+    from pipelines.orchestration import flow
+    from tests.conftest import SAMPLES
+    from tests.helpers import SAMPLE_FILES, frame_edit, with_organisation
+
+    settings = with_organisation(Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10))
+    flow.initialise_warehouse(settings)
+
+    def defects(frame):
+        frame.loc[3, "B01"] = "9"
+        frame.loc[5, ["E03", "E05"]] = ["2", "2"]
+        frame.loc[7, "A01"] = ""
+
+    builds = []
+    original = Expectation.dict
+    monkeypatch.setattr(Expectation, "dict", lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
+
+    def problems() -> tuple[list, int]:
+        builds.clear()
+        path = tmp_path / f"survey_{len(list(tmp_path.glob('survey_*')))}.csv"
+        path.write_bytes((SAMPLES / SAMPLE_FILES["people_survey"]).read_bytes())
+        frame_edit(defects)(path)
+        outcome = validate_file(settings, "people_survey", path)
+        assert outcome.status == "rejected"
+        return outcome.problems, len(builds)
+
+    once, built_once = problems()
+    monkeypatch.setattr(gx_runner, "_each_configuration_built_once", contextlib.nullcontext)
+    every_time, built_every_time = problems()
+    assert once == every_time and {p["rule"] for p in once} >= {"valid_code", "routing"}
+    assert built_once * 3 < built_every_time
