@@ -141,56 +141,62 @@ def _each_configuration_built_once():
 
 @dataclass(frozen=True)
 class _Validation:
-    """One source's GX validation definition and, for a docs directory, the Data Docs site it renders into."""
+    """One source's GX validation definition and the name of its suite."""
     definition: object
     suite_name: str
-    site_name: str | None
 
 
 @lru_cache(maxsize=None)
-def _validation(source: str, docs_dir: str | None) -> _Validation:
+def _validation(source: str) -> _Validation:
+    """Built once per process and source, whatever the docs directory: each object added makes GX
+    write out its whole project configuration again, which grows with every object, so objects per
+    docs directory made each new directory cost more than the last."""
     import great_expectations as gx
 
     context = _context()
-    # GX names may not contain '/': one set of objects per docs directory, keyed by a digest.
-    key = hashlib.sha256((docs_dir or "").encode()).hexdigest()[:8]
-    name = f"{source}-{key}"
-    batch = (context.data_sources.add_pandas(f"{name}_files").add_dataframe_asset(source)
+    batch = (context.data_sources.add_pandas(f"{source}_files").add_dataframe_asset(source)
              .add_batch_definition_whole_dataframe(f"{source}_file"))
     definition = load_suite(source)
-    suite = context.suites.add(gx.ExpectationSuite(name=f"{definition['name']}-{key}", expectations=[
+    suite = context.suites.add(gx.ExpectationSuite(name=definition["name"], expectations=[
         _expectation_object({**e, "meta": {**e["meta"], "order": i}}) for i, e in enumerate(definition["expectations"])]))
-    validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    site_name = None
-    if docs_dir:
-        site_name = f"site-{key}"
-        if site_name not in (context.get_site_names() or []):
-            context.add_data_docs_site(site_name=site_name, site_config={
-                "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir}})
-    return _Validation(validation, suite.name, site_name)
+    validation = context.validation_definitions.add(gx.ValidationDefinition(name=source, data=batch, suite=suite))
+    return _Validation(validation, suite.name)
 
 
-# Sites whose suite page this process has rendered (one written by an earlier process may
-# describe an older contract).
-_SUITE_PAGES_RENDERED: set[str] = set()
+@lru_cache(maxsize=None)
+def _data_docs_site(docs_dir: str) -> str:
+    """The name of the Data Docs site that renders into `docs_dir` (GX names may not contain '/':
+    named by a digest of the directory)."""
+    context = _context()
+    site_name = f"site-{hashlib.sha256(docs_dir.encode()).hexdigest()[:8]}"
+    if site_name not in (context.get_site_names() or []):
+        context.add_data_docs_site(site_name=site_name, site_config={
+            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir}})
+    return site_name
+
+
+# (site, suite) pairs whose suite page this process has rendered (one written by an earlier
+# process may describe an older contract).
+_SUITE_PAGES_RENDERED: set[tuple[str, str]] = set()
 
 
 def _render_data_docs(validation: _Validation, docs: DataDocsTarget, result) -> None:
     """The run's own page and the site's index. The suite's page (which every run's page links
-    to) is the same for every run of a process, so it is rendered once per process and site (or
-    when missing): rendering it each time cost more than the run's own page."""
+    to) is the same for every run of a process, so it is rendered once per process, site and
+    suite (or when missing): rendering it each time cost more than the run's own page."""
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier, ValidationResultIdentifier)
 
+    site_name = _data_docs_site(str(docs.directory))
     suite_page = ExpectationSuiteIdentifier(name=validation.suite_name)
     resources = [ValidationResultIdentifier(expectation_suite_identifier=suite_page, run_id=result.meta["run_id"],
                                             batch_identifier=result.batch_id)]
-    if (validation.site_name not in _SUITE_PAGES_RENDERED
+    if ((site_name, validation.suite_name) not in _SUITE_PAGES_RENDERED
             or not (docs.directory / "expectations" / f"{validation.suite_name}.html").exists()):
         resources.append(suite_page)
-    _context().build_data_docs(site_names=[validation.site_name], resource_identifiers=resources)
-    _SUITE_PAGES_RENDERED.add(validation.site_name)
+    _context().build_data_docs(site_names=[site_name], resource_identifiers=resources)
+    _SUITE_PAGES_RENDERED.add((site_name, validation.suite_name))
 
 
 def _expectation_object(config: dict):
@@ -312,7 +318,7 @@ def run_suite(source: str, frame: pd.DataFrame, parameters: dict, derived: dict[
     data = validation_frame(frame, source, derived, allowed_values(source, parameters))
     from great_expectations.core.run_identifier import RunIdentifier
 
-    validation = _validation(source, str(docs.directory) if docs else None)
+    validation = _validation(source)
     with _each_configuration_built_once():
         result = validation.definition.run(
             batch_parameters={"dataframe": data}, expectation_parameters={**first_values(data), **parameters},
