@@ -108,15 +108,16 @@ def cross_validated(dev: Comments, extra: Comments) -> dict[tuple[float, float, 
         raise ValueError("the development part has no independently written part (nlp/eval/dev/round-N) to hold out")
     truth = [frozenset(t for t, v in zip(TAXONOMY, row) if v) for row in dev.labels]
     held = {writer: dev.writers == writer for writer in writers}
+    training = {writer: dev.subset(~held[writer]) + extra for writer in writers}
     lexical = {}
     for writer in writers:
-        terms, idf, coef, intercept = fit_lexical(dev.subset(~held[writer]) + extra)
+        terms, idf, coef, intercept = fit_lexical(training[writer])
         lexical[writer] = _probabilities(term_weights(dev.subset(held[writer]).reading, terms, idf), coef, intercept)
     results = {}
     for strength in STRENGTHS:
         semantic = {}
         for writer in writers:
-            train = dev.subset(~held[writer]) + extra
+            train = training[writer]
             semantic[writer] = _probabilities(dev.semantic[held[writer]], *fit(train.semantic, train.labels, strength))
         for share in LEXICAL_SHARES:
             for threshold in THRESHOLDS:

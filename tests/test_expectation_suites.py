@@ -99,17 +99,17 @@ def test_a_run_builds_each_expectations_configuration_once_and_finds_the_same_pr
     original = Expectation.dict
     monkeypatch.setattr(Expectation, "dict", lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
 
-    def problems() -> tuple[list, int]:
+    def problems(name: str) -> tuple[list, int]:
         builds.clear()
-        path = tmp_path / f"survey_{len(list(tmp_path.glob('survey_*')))}.csv"
+        path = tmp_path / name
         path.write_bytes((SAMPLES / SAMPLE_FILES["people_survey"]).read_bytes())
         frame_edit(defects)(path)
         outcome = validate_file(settings, "people_survey", path)
         assert outcome.status == "rejected"
         return outcome.problems, len(builds)
 
-    once, built_once = problems()
+    once, built_once = problems("survey_once.csv")
     monkeypatch.setattr(gx_runner, "_each_configuration_built_once", contextlib.nullcontext)
-    every_time, built_every_time = problems()
+    every_time, built_every_time = problems("survey_every_time.csv")
     assert once == every_time and {p["rule"] for p in once} >= {"valid_code", "routing"}
     assert built_once * 3 < built_every_time
