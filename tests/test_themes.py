@@ -20,11 +20,11 @@ from warehouse.db import get_engine, migrate
 
 SOURCES = {"people_survey", "pulse", "exit_interviews", "stay_interviews"}
 FLAGS = {"named_person_misconduct", "sexual_harassment_or_assault", "threat_or_assault", "self_harm"}
-# nlp/eval/test as committed on 2026-12-02 in the sixth round (258 comments written from a
+# nlp/eval/test as committed on 2026-12-02 in the seventh round (265 comments written from a
 # labelling brief by an engineer who saw neither the models, the rules nor the development part);
 # the earlier held-out parts are now development, each in its writer's folder.
-HELD_OUT_DIGEST = "2302e015727ec2cbe2e51d5aaafd4e99d677df8c763f8db587963d74f56d4269"
-EARLIER_WRITERS = {"round-3", "round-4", "round-5"}
+HELD_OUT_DIGEST = "2e5696ae65e90589c1dd08ec0059c2f4d320d86be9f2c415c8d8d0db1046e81d"
+EARLIER_WRITERS = {"round-3", "round-4", "round-5", "round-6"}
 
 
 @pytest.fixture(scope="module")
