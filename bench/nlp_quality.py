@@ -2,6 +2,7 @@
 
     python bench/nlp_quality.py              # the held-out test part (what docs/performance.md quotes)
     python bench/nlp_quality.py --part dev   # the development part the classifier was trained on
+    python bench/nlp_quality.py --second-reader   # how far two careful readers agree (no model)
 
 Prints precision, recall and F1 per theme, macro-F1 over the four core themes and over all
 themes, for the current classifier (nlp/theme_model.json) and, for comparison, the earlier
@@ -9,6 +10,11 @@ nearest-seed-description rule (one theme per comment); then the safeguarding fla
 learned flag model, nlp/flag_model.json, then the rules alone): recall per reason and overall, their
 precision (of the comments raised, the share labelled to flag), and how many unlabelled comments
 were flagged. Comments are redacted first, as in the pipeline. Prints figures only: targets live in the docs, never as assertions.
+
+--second-reader reads the same tables for a second reader instead of a model: comments of one
+writer's part labelled again, blind, from the brief's definitions alone (nlp/eval/agreement/<writer>.tsv),
+scored against the writer's labels. It says how much of a model's shortfall the labels themselves
+could explain.
 """
 from __future__ import annotations
 
@@ -65,10 +71,29 @@ def _flag_table(rows: list, reasons: list[set[str]]) -> None:
           f"of {sum(not r.flags for r in rows)}")
 
 
+def second_reader() -> None:
+    from nlp.evaluation import EVAL_DIR, labelled_comments, read_labelled, theme_scores
+
+    writers = {}
+    for row in labelled_comments("dev"):
+        writers.setdefault(row.writer, {})[row.text] = row
+    for path in sorted((EVAL_DIR / "agreement").glob("*.tsv")):
+        second = read_labelled(path)
+        first = [writers[path.stem][row.text] for row in second]  # the writer's labels of the same comments
+        print(f"second reader of {path.stem}'s comments: {len(second)} comments, labelled blind from the brief's definitions")
+        _table("the second reader against the writer:", theme_scores([r.themes for r in first], [r.themes for r in second]))
+        print("\nsafeguarding flags, the second reader against the writer:")
+        _flag_table(first, [set(r.flags) for r in second])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=["test", "dev"], default="test")
+    parser.add_argument("--second-reader", action="store_true",
+                        help="score a second reader's labels against the writer's (nlp/eval/agreement), not a model")
     args = parser.parse_args()
+    if args.second_reader:
+        return second_reader()
     from nlp.embeddings import embed, precision
     from nlp.evaluation import labelled_comments, theme_scores
     from nlp.redaction import redact_texts

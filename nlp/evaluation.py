@@ -54,13 +54,18 @@ def labelled_comments(part: str | None = None) -> list[LabelledComment]:
         for path in paths:
             at_top = path.parent == EVAL_DIR / folder
             writer = (PROJECT_WRITER if folder == "dev" else HELD_OUT_WRITER) if at_top else path.parent.name
-            with path.open(encoding="utf-8", newline="") as handle:
-                for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                    rows.append(LabelledComment(folder, writer, record["source"], _split(record["themes"]),
-                                                _split(record["flags"]), record["text"]))
+            rows.extend(read_labelled(path, folder, writer))
+    return rows
+
+
+def read_labelled(path: Path, part: str = "", writer: str = "") -> list[LabelledComment]:
+    """One labelled file (columns source, themes, flags, text)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [LabelledComment(part, writer, record["source"], _split(record["themes"]), _split(record["flags"]), record["text"])
+                for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
     unknown = {t for r in rows for t in r.themes} - set(TAXONOMY)
     if unknown:
-        raise ValueError(f"labelled set names themes outside the taxonomy: {sorted(unknown)}")
+        raise ValueError(f"labelled set names themes outside the taxonomy: {sorted(unknown)} ({path.name})")
     return rows
 
 
