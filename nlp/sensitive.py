@@ -11,7 +11,7 @@ the comment's MiniLM embedding, the one the pipeline already computed and cached
 the redacted text: the cache keeps no vector of raw text, which is purged, and placeholders stand
 where names were), with how often the reason's phrases occur; once from the redacted text's words
 and word pairs. It catches harm described without the words the rules know ("stockpiling my
-tablets"). A comment only the model flags is given the reason with the highest score, prefixed
+tablets"). Each reason the model scores high enough and no rule raised is added, prefixed
 "possible_" (e.g. "possible_self_harm"), so the safeguarding lead can tell a learned guess from a
 matched rule.
 
@@ -125,14 +125,14 @@ def withheld_from_analysts(reasons: list[str]) -> bool:
 
 
 def flag_reasons(raw_text: str, redaction: Redaction, vector: np.ndarray) -> list[str]:
-    """Why a comment needs safeguarding attention (empty when it does not): the rules' reasons, or,
-    when no rule matches and the model flags the comment, its likeliest reason marked as possible.
+    """Why a comment needs safeguarding attention (empty when it does not): the rules' reasons, then
+    each other reason the model scores at or above its threshold, likeliest first, marked as possible.
+    A comment often carries more than one (a named manager who also threatens), and a rule that
+    finds one must not hide the others from the safeguarding lead.
     `redaction` is the comment's (nlp.redaction.redact_texts) and `vector` its text's embedding."""
     reasons = rule_reasons(raw_text, redaction.counts.get("PERSON", 0))
-    if reasons:
-        return reasons
     model = flag_model()
     scores = model.reason_scores([raw_text], [redaction], vector[np.newaxis, :])[0]
-    if scores.max() >= model.threshold:
-        return [MODEL_REASON_PREFIX + model.reasons[int(np.argmax(scores))]]
-    return []
+    likeliest_first = sorted(zip(scores, model.reasons), key=lambda pair: -pair[0])
+    return reasons + [MODEL_REASON_PREFIX + reason for score, reason in likeliest_first
+                      if score >= model.threshold and reason not in reasons]

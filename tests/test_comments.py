@@ -97,7 +97,9 @@ def test_safeguarding_cases_are_flagged_and_kept_out_of_hr_views(published):
     assert flagged["text"].str.contains("unwanted sexual comments").any()
     assert flagged["reason"].str.contains("sexual_harassment_or_assault").any()
     assert flagged["reason"].str.contains("named_person_misconduct").any()
-    assert flagged.loc[flagged["text"] == INDIRECT_HARM, "reason"].tolist() == ["possible_sexual_harassment_or_assault"]
+    guessed, = flagged.loc[flagged["text"] == INDIRECT_HARM, "reason"].tolist()
+    assert guessed.split(";")[0] == "possible_sexual_harassment_or_assault"  # the likeliest reason first
+    assert all(reason.startswith("possible_") for reason in guessed.split(";"))
     visible = query(settings.warehouse_url, "SELECT redacted_text FROM hr_comments")["redacted_text"]
     assert not visible.str.contains("unwanted sexual comments").any()
     assert visible.str.contains("thinking about my body").any()

@@ -33,8 +33,16 @@ INDIRECT = [
 def test_the_model_flags_harm_no_rule_matches_with_a_possible_reason():
     assert all(rule_reasons(text, 0) == [] for text in INDIRECT)
     for reasons in _flags(INDIRECT):
-        assert len(reasons) == 1 and reasons[0].startswith("possible_")
-        assert reasons[0].removeprefix("possible_") in REASONS
+        assert reasons and all(r.startswith("possible_") and r.removeprefix("possible_") in REASONS for r in reasons)
+
+
+def test_the_model_adds_the_reasons_a_rule_did_not_find():
+    """A named sergeant's bullying is a rule's reason; the threat to a career that follows it no
+    rule knows, and it must reach the safeguarding lead too, as the model's possible reason."""
+    text = "Sergeant Cole bullied me for months and told me he would make sure I never got promoted if I complained."
+    reasons, = _flags([text])
+    assert rule_reasons(text, 1) == ["named_person_misconduct"] == reasons[:1]
+    assert "possible_threat_or_assault" in reasons and "possible_named_person_misconduct" not in reasons
 
 
 @pytest.mark.parametrize("text", [
