@@ -1,5 +1,5 @@
 """Phrases that describe harm, kept once and read twice: as theme cues (nlp/taxonomy.py `CUES`) and
-as safeguarding rules (nlp/sensitive.py); `DISHONESTY` names no theme and only the rules read it.
+as safeguarding rules (nlp/sensitive.py); `ASSAULT` and `DISHONESTY` name no theme and only the rules read them.
 
 Regular expressions, matched case-insensitively between word boundaries; each starts and ends on
 a word character. They name the behaviour rather than its label, because staff often describe what
@@ -62,6 +62,17 @@ THREATS = [
     r"next\s+time\s+it(?:'ll|\s+will|\s+would|'d)\s+be\s+(?:me|you|my|your)",
     r"(?:I|you)(?:\s+(?:was|were|am|are|would\s+be|will\s+be)|'d\s+be|'ll\s+be)\s+next(?!\s+(?:in|on|to|for|week|month|year))",
     r"(?:you'll|you\s+will|I'd|I\s+would|I'll|I\s+will)\s+regret\s+it",
+    # Threats to a career are threats ("threatened to mark me down", "threatening to move her").
+    r"threaten\w*\s+to\s+(?:mark|move|sack|fire|discipline|transfer|block|ruin|end|finish)",
+]
+# Assault named as what was done, to the writer or to colleagues, by anyone (a detainee, a passenger,
+# a colleague: "held by the throat", "spat at", "an officer punched during a search"). Only the
+# threat rule reads them: an assault by a member of the public is no bullying cue. A sexual assault
+# is the sexual reason's.
+ASSAULT = [
+    r"(?:held|grabbed|pinned|taken|had\s+\w+)\s+(?:\w+\s+){0,3}?by\s+the\s+(?:throat|neck)",
+    r"(?<!are\s)(?<!be\s)spat\s+(?:at|on)",
+    r"(?<!sexually\s)(?:assaulted|attacked|punched|kicked|bitten|head-?butted)\s+(?:\w+\s+){0,2}?(?:by|during|while)",
 ]
 # Self-harm and suicidal thoughts ("career suicide" is a figure of speech).
 SELF_HARM = [
@@ -71,6 +82,10 @@ SELF_HARM = [
     r"jump\w*\s+(?:off|in\s+front\s+of)", r"driv\w*\s+(?:my\s+car\s+)?into\s+(?:a|the)\s+(?:wall|tree|lorry|river)",
     r"(?:don't|do\s+not|dont)\s+want\s+to\s+(?:be\s+here|live|wake\s+up|be\s+alive)", r"want(?:ed)?\s+to\s+die",
     r"(?:no|any)\s+point\s+(?:in\s+)?(?:living|going\s+on|carrying\s+on)", r"wish\w*\s+I\s+(?:was|were)\s+dead",
+    r"(?:don't|do\s+not|dont|didn't|did\s+not|didnt)\s+want\s+to\s+exist",
+    # Looking up a way to die, or standing at the edge ("researched ways to do it", "thought about stepping off").
+    r"(?:researched|researching|looked\s+up|googled|searched\s+for)\s+(?:\w+\s+)?(?:ways|how|methods)\s+to\s+(?:do\s+it|end\s+it|kill|die)",
+    r"(?:stepp\w*|jump\w*|walk\w*|throw\w*\s+myself)\s+(?:off|in\s+front\s+of|under)\s+(?:the|a)\s+(?:platform|train|bridge|lorry|bus|roof)",
 ]
 # Dishonesty, read only by the named-person rule (nlp/sensitive.py): the words for it, and a claim for
 # work or travel that was never done ("claiming overtime he never worked"), which names no misconduct.

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.harm_phrases import DISHONESTY, SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
+from nlp.harm_phrases import ASSAULT, DISHONESTY, SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
 from nlp.lexical import term_weights
 from nlp.redaction import Redaction
 from nlp.taxonomy import CUES
@@ -49,7 +49,7 @@ def _any_of(phrases: list[str]) -> re.Pattern:
 
 RULES: dict[str, re.Pattern] = {
     "sexual_harassment_or_assault": _any_of(SEXUAL_CONDUCT + UNWANTED_TOUCHING),
-    "threat_or_assault": _any_of(THREATS),
+    "threat_or_assault": _any_of(THREATS + ASSAULT),
     "self_harm": _any_of(SELF_HARM),
 }
 NAMED_PERSON_MISCONDUCT = "named_person_misconduct"

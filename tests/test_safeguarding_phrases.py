@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.harm_phrases import SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
+from nlp.harm_phrases import ASSAULT, SELF_HARM, SEXUAL_CONDUCT, THREATS, UNWANTED_TOUCHING
 from nlp.sensitive import rule_reasons
 from nlp.taxonomy import CUES
 
@@ -34,6 +34,21 @@ def test_violence_near_a_person_and_veiled_threats_are_flagged(text):
     assert "threat_or_assault" in rule_reasons(text, 0)
 
 
+@pytest.mark.parametrize("text", [
+    "A prisoner grabbed my colleague by the throat in the van.",
+    "I was spat on twice last month on the ferry lanes.",
+    "Two of the team were kicked by a suspect while making the arrest.",
+    "My SEO threatened to mark me down if I took it to HR.",
+])
+def test_assault_by_anyone_and_threats_to_a_career_are_flagged(text):
+    assert "threat_or_assault" in rule_reasons(text, 0)
+
+
+def test_a_sexual_assault_is_the_sexual_reason_only_and_training_about_spitting_is_no_flag():
+    assert rule_reasons("She was sexually assaulted by a colleague at the leaving do.", 0) == ["sexual_harassment_or_assault"]
+    assert rule_reasons("The custody course covers what to do if you are spat at.", 0) == []
+
+
 def test_a_claim_for_work_never_done_by_a_named_person_is_misconduct():
     assert rule_reasons("Neil Harper claims overtime he never worked.", 1) == ["named_person_misconduct"]
     assert rule_reasons("Neil Harper signs off overtime for the team.", 1) == []
@@ -43,6 +58,9 @@ def test_a_claim_for_work_never_done_by_a_named_person_is_misconduct():
     "I sometimes think my family would be better off without me.",
     "I've been cutting myself to cope.",
     "I took an overdose in the spring.",
+    "Some mornings I just don't want to exist.",
+    "Last winter I looked up ways to end it.",
+    "I stood there thinking about stepping in front of the train.",
 ])
 def test_self_harm_is_flagged_in_its_everyday_wording(text):
     assert rule_reasons(text, 0) == ["self_harm"]
@@ -73,4 +91,5 @@ def test_the_rules_and_the_theme_cues_read_one_list_of_each_kind_of_harm():
     assert set(THREATS) <= set(CUES["bullying"])
     assert set(UNWANTED_TOUCHING + SEXUAL_CONDUCT) <= set(CUES["harassment"])
     assert set(SELF_HARM) <= set(CUES["wellbeing"])
+    assert not set(ASSAULT) & {cue for cues in CUES.values() for cue in cues}  # a detainee's assault is no bullying
 
