@@ -229,6 +229,20 @@ def test_large_batches_get_data_driven_topics_mapped_onto_the_taxonomy():
     assert {a.topic for a in small} == {None}, "a pulse-sized batch relies on the similarity themes"
 
 
+def test_umaps_compiled_code_is_kept_on_disk_for_the_next_process():
+    """Topics are found by UMAP, whose numba functions each process compiled again (about 15 s of
+    CPU); nlp.topics turns numba's on-disk cache on for them before the first compiles. The same
+    topics from cached code are what the test above checks, in a process that may have loaded it."""
+    import umap.umap_
+    from numba.core.dispatcher import Dispatcher
+
+    from nlp import topics
+
+    topics._keep_umaps_compiled_code()
+    functions = [f for f in vars(umap.umap_).values() if isinstance(f, Dispatcher)]
+    assert len(functions) > 5 and all(f._cache.cache_path for f in functions)
+
+
 def test_a_comment_counts_once_for_each_of_its_themes(loaded):
     """Prevalence is per theme over comments: a comment on bullying and workload counts in both,
     so a group's theme shares may add up to more than 100."""
