@@ -1,5 +1,5 @@
-"""Comments a safeguarding lead must see, and HR analysts must not: flagged by explicit rules and,
-where no rule matches, by a small learned model.
+"""Comments a safeguarding lead must see, and HR analysts must not: flagged by explicit rules and
+by a small learned model, which adds the reasons the rules did not find.
 
 The rules read the raw text (before redaction), since the safeguarding lead needs to act on it. The
 phrases are the ones the theme cues read too (nlp/harm_phrases.py, nlp/taxonomy.py), so a phrase
