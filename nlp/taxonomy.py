@@ -150,5 +150,13 @@ CUES["wellbeing"] += SELF_HARM
 # that name a problem: a clause with a described act ("no one did anything when he grabbed me") stays.
 DENIABLE_CUES = _WORDS["bullying"] + _WORDS["harassment"] + [
     r"discriminat\w*", r"racis\w*", r"sexis\w*", r"overwork\w*", r"stress\w*", r"anxious"]
+# Saying it happened is the mirror of a denial: "I have been bullied here", "he harasses me" carry the
+# theme whatever else the comment is about (nlp.themes.stated_experiences). Each theme's words as
+# done to someone (after "I have been", "we were"), then as done to me or us ("bullies me").
+EXPERIENCED: dict[str, tuple[str, str]] = {
+    "bullying": (r"bullied|picked on|belittled|victimi[sz]ed|humiliated|ridiculed", r"bull(?:y|ies|ied|ying)|belittles?"),
+    "harassment": (r"(?:sexually\s+)?harassed", r"(?:sexually\s+)?harass(?:es|ed|ing)?"),
+    "discrimination": (r"discriminated\s+against", r"discriminat(?:es|ed|ing)\s+against"),
+}
 CORE_THEMES = ("bullying", "harassment", "discrimination", "workload")
 OTHER = "other"

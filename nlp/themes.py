@@ -6,7 +6,8 @@ the comment's MiniLM embedding, its similarity to each theme's seed descriptions
 taxonomy's cue words it uses; the other its words and word pairs (nlp/lexical.py). Their scores
 are blended, and a theme whose blended score reaches the model's threshold is assigned; a comment with none is "other". Clauses that deny a
 problem ("I have never been bullied here, but...") are left out first, so a denial never counts
-as the theme it denies.
+as the theme it denies; a plain statement that one happened ("I have been bullied here") counts
+as its theme whatever the score (`stated_experiences`).
 
 Deterministic: the same text always gets the same themes under the same model version, and adding
 comments never changes earlier ones. The stored model version travels with each comment, so a new
@@ -27,7 +28,7 @@ import numpy as np
 
 from nlp.embeddings import embed
 from nlp.lexical import term_weights
-from nlp.taxonomy import CUES, DENIABLE_CUES, OTHER, TAXONOMY
+from nlp.taxonomy import CUES, DENIABLE_CUES, EXPERIENCED, OTHER, TAXONOMY
 
 MODEL_FILE = Path(__file__).resolve().parent / "theme_model.json"
 MIN_SIMILARITY = 0.2  # a topic centroid further than this from every theme is "other"
@@ -39,6 +40,12 @@ _NEGATED = re.compile(
 # Clauses end at sentence punctuation, commas and dashes, and before "but", "though" and "however".
 _CLAUSE = re.compile(r"[^.!?;,\u2013\u2014-]+(?:[.!?;,\u2013\u2014-]+|$)|[.!?;,\u2013\u2014-]+")
 _TURN = re.compile(r"\b(?=but\b|though\b|although\b|however\b)", re.I)
+_SUFFERER = (r"\b(?:i|i've|ive|i'm|im|we|we've|me|my colleagues?|colleagues|staff)\s+(?:have\s+|has\s+|had\s+)?"
+             r"(?:been|was|were|am|are|being|got|get|getting|felt|feel)\s+(?:\w+\s+){0,2}?")
+_STATED = {theme: re.compile(rf"{_SUFFERER}(?:{done})\b|\b(?:{doing})\s+(?:me|us)\b", re.I)
+           for theme, (done, doing) in EXPERIENCED.items()}
+# "If I was ever harassed...", "people keep asking if I've been bullied": not a statement that it happened.
+_HYPOTHETICAL = re.compile(r"\b(if|whether|ask|asks|asking|asked|would|wonder|wondered)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,18 @@ def theme_text(text: str) -> str:
     kept = [clause for piece in _TURN.split(text) for clause in _CLAUSE.findall(piece)
             if clause.strip() and not _NEGATED.search(clause)]
     return " ".join(c.strip() for c in kept if re.search(r"\w", c))
+
+
+def stated_experiences(text: str) -> set[str]:
+    """The core themes a text says happened to the writer or their colleagues ("I have been
+    bullied", "he harasses me"), outside a question or a hypothetical in the same sentence."""
+    found = set()
+    for theme, pattern in _STATED.items():
+        for match in pattern.finditer(text):
+            if not _HYPOTHETICAL.search(re.split(r"[.!?]", text[:match.start()])[-1]):
+                found.add(theme)
+                break
+    return found
 
 
 def cue_features(texts: list[str]) -> np.ndarray:
@@ -115,6 +134,12 @@ def assign(vectors: np.ndarray, texts: list[str]) -> list[ThemeAssignment]:
     model = theme_model()
     # Rounded: batch padding moves an embedding in the 7th decimal, which must not show as a change.
     scores = np.round(model.scores(vectors.astype(np.float64), texts), 4)
+    for row, text in enumerate(texts):
+        # The word model learnt that "bullied" is often said harmlessly (training, the news,
+        # denials): a plain statement that it happened must not depend on the balance of those.
+        for theme in stated_experiences(text):
+            column = model.themes.index(theme)
+            scores[row, column] = max(scores[row, column], model.threshold)
     assignments = []
     for text, row in zip(texts, scores):
         chosen = sorted(((model.themes[i], float(s)) for i, s in enumerate(row) if s >= model.threshold),
