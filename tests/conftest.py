@@ -18,6 +18,25 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 for name in ("CULTURE_WAREHOUSE_URL", "CULTURE_LANDING_DIR", "CULTURE_VAR_DIR", "CULTURE_MIN_GROUP_SIZE"):
     os.environ.pop(name, None)
 
+
+def _share_the_cores_between_workers() -> None:
+    """Under pytest-xdist the workers already keep every core busy. A library that also starts a
+    thread or process per core (torch's and BLAS's OpenMP pools, numba's, spaCy's processes for a
+    large batch) only makes them contend, and OpenMP threads spin while they wait: on 2 cores, the
+    NLP-heavy test files took 190 s of CPU with a pool per core and 141 s with one thread per
+    worker (docs/performance.md). So each worker, and what it starts, gets its share of the cores;
+    a value already in the environment wins. Set before anything imports those libraries."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers < 1:
+        return
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    share = str(max(1, cores // workers))
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "CULTURE_NLP_PROCESSES"):
+        os.environ.setdefault(name, share)
+
+
+_share_the_cores_between_workers()
+
 POSTGRES_URL = os.environ.get("CULTURE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMPLES = Path(__file__).resolve().parent / "data"
 
