@@ -217,10 +217,18 @@ def pytest_itemcollected(item):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+def pytest_configure(config):
+    # xdist would otherwise hand out its scopes by number of tests, undoing the slow-first order
+    # below: a group of many quick tests is no reason to start early.
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """xdist 3.8 groups a worker's tests by the "@group" suffix it writes to `item._nodeid`, which
-    pytest 9 no longer reads (a node's id is `item._id`): write the suffix where pytest reads it."""
+    pytest 9 no longer reads (a node's id is `item._id`): write the suffix where pytest reads it.
+    Then the slow ones first."""
     if not getattr(config.option, "loadgroup", False):
         return
     from _pytest.nodeid import coerce_node_id
@@ -230,3 +238,9 @@ def pytest_collection_modifyitems(config, items):
                          for m in item.iter_markers("xdist_group")})
         if groups and "@" not in item.nodeid:
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
+    # The slow tests, and every test of a group that holds one, are handed out first (in the order
+    # collected), so that the last minutes spread small tests over both workers instead of leaving
+    # one worker alone with a long one (xdist's own reordering is off: pytest_configure).
+    scope = {item: item.nodeid.rpartition("@")[2] if "@" in item.nodeid else item.nodeid for item in items}
+    slow = {scope[item] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: scope[item] not in slow)
