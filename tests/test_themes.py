@@ -166,7 +166,7 @@ def test_the_stored_model_names_its_version_and_the_taxonomy_it_was_trained_for(
     assert model.lexical_coef.shape == (len(TAXONOMY), len(model.vocabulary)) == (len(TAXONOMY), len(model.idf))
     assert 0 <= model.lexical_share < 1
     # Read once per process; the word weights are most of it, and grow with the development part
-    # (themes-lr-10: 12516 terms in at least two of its 3,981 comments, 1.56 MB; themes-lr-6: 5,818
+    # (themes-lr-10: 12,516 terms in at least two of its 3,981 comments, 1.56 MB; themes-lr-6: 5,818
     # terms in 2,131, 769 kB): about 0.4 kB a training comment, bounded so that a jump in that rate fails.
     trained_on = len(labelled_comments("dev")) + len(TEMPLATED.read_text(encoding="utf-8").splitlines())
     assert MODEL_FILE.stat().st_size < 500 * trained_on
