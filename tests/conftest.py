@@ -24,7 +24,7 @@ def _share_the_cores_between_workers() -> None:
     thread or process per core (torch's and BLAS's OpenMP pools, numba's, spaCy's processes for a
     large batch) only makes them contend, and OpenMP threads spin while they wait: on 2 cores, the
     NLP-heavy test files took 190 s of CPU with a pool per core and 141 s with one thread per
-    worker (docs/performance.md). So each worker, and what it starts, gets its share of the cores;
+    worker (README, Development). So each worker, and what it starts, gets its share of the cores;
     a value already in the environment wins. Set before anything imports those libraries."""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
     if workers < 1:
