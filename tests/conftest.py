@@ -26,11 +26,12 @@ def _share_the_cores_between_workers() -> None:
     NLP-heavy test files took 190 s of CPU with a pool per core and 141 s with one thread per
     worker (README, Development). So each worker, and what it starts, gets its share of the cores;
     a value already in the environment wins. Set before anything imports those libraries."""
+    from nlp.redaction import usable_cores  # standard library only at import: nothing loads a pool early
+
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
     if workers < 1:
         return
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    share = str(max(1, cores // workers))
+    share = str(max(1, usable_cores() // workers))
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "CULTURE_NLP_PROCESSES"):
         os.environ.setdefault(name, share)
 
