@@ -21,12 +21,12 @@ from warehouse.db import get_engine, migrate
 
 SOURCES = {"people_survey", "pulse", "exit_interviews", "stay_interviews"}
 FLAGS = {"named_person_misconduct", "sexual_harassment_or_assault", "threat_or_assault", "self_harm"}
-# nlp/eval/test as committed on 2026-12-02 in the twelfth round (267 comments written from a
+# nlp/eval/test as committed on 2026-12-02 in the thirteenth round (258 comments written from a
 # labelling brief by an engineer who saw neither the models, the rules nor the development part);
 # the earlier held-out parts are now development, each in its writer's folder.
-HELD_OUT_DIGEST = "432d7045ddd161653c13114671b471526d4a7dbc5a9e7f610c27cd7cd4b6ef68"
+HELD_OUT_DIGEST = "0d5d2e2b4ff80868e0c5989f5fb83da2993ab533bf2c7cf7877e9ddcaf6e6ed2"
 EARLIER_WRITERS = {"round-3", "round-4", "round-5", "round-6", "round-7", "round-8", "round-9",
-                   "round-10", "round-11"}
+                   "round-10", "round-11", "round-12"}
 
 
 @pytest.fixture(scope="module")
