@@ -39,7 +39,7 @@ from nlp.taxonomy import CUES
 
 FLAG_MODEL_FILE = Path(__file__).resolve().parent / "flag_model.json"
 # The model file this code reads; a retrained file with another layout needs this raised with it.
-FLAG_MODEL_VERSION = "flags-lr-5"
+FLAG_MODEL_VERSION = "flags-lr-6"
 MODEL_REASON_PREFIX = "possible_"
 
 
