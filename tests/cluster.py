@@ -33,6 +33,8 @@ CELERY_DEPLOYMENT = {
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "60",
     "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": "10",
     "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+    # Each worker imports the task's libraries once, before forking (pipelines/orchestration/celery_config.py).
+    "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "pipelines.orchestration.celery_config.CELERY_CONFIG",
     "HF_HUB_OFFLINE": "1",
 }
 # Settings whose values differ by nature between the compose recipe and a test on one machine:
