@@ -1,5 +1,6 @@
 """The GX suites in expectations/ are generated from the contract code and must be up to date; their
-Data Docs pages are rendered without compiling the same templates again."""
+Data Docs pages are rendered without compiling the same templates again; the rules a file fails
+keep their rows and values through the two validation passes."""
 from __future__ import annotations
 
 import json
@@ -113,3 +114,34 @@ def test_a_run_builds_each_expectations_configuration_once_and_finds_the_same_pr
     every_time, built_every_time = problems("survey_every_time.csv")
     assert once == every_time and {p["rule"] for p in once} >= {"valid_code", "routing"}
     assert built_once * 3 < built_every_time
+
+
+def test_failed_rules_are_run_again_for_their_rows_and_values_and_data_docs_show_them(tmp_path):
+    """Every rule is first checked for pass or fail only; only the rules that failed are run again
+    for their count, rows and values. Those details must reach the problems and the file's Data
+    Docs page (the stored result is replaced), not only the verdict."""
+    import html
+    import re
+
+    from pipelines.config import Settings
+    from pipelines.ingest.steps import validate_file
+    from pipelines.orchestration import flow
+    from tests.conftest import SAMPLES
+    from tests.helpers import SAMPLE_FILES, frame_edit, with_organisation
+
+    settings = with_organisation(Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10))
+    flow.initialise_warehouse(settings)
+    path = tmp_path / "survey.csv"
+    path.write_bytes((SAMPLES / SAMPLE_FILES["people_survey"]).read_bytes())
+
+    def defects(frame):
+        frame.loc[[3, 6], "B01"] = "9"
+
+    frame_edit(defects)(path)
+    outcome = validate_file(settings, "people_survey", path)
+    assert outcome.status == "rejected"
+    problem, = outcome.problems
+    assert (problem["column"], problem["rows"], problem["row_count"]) == ("B01", [5, 8], 2)
+    assert "found '9'" in problem["message"]
+    page = html.unescape(re.sub(r"<[^>]+>", " ", Path(outcome.data_docs).read_text(encoding="utf-8")))
+    assert re.search(r"B01 .{0,200}?2 unexpected values found", re.sub(r"\s+", " ", page)), "B01's details are on the page"
