@@ -9,7 +9,7 @@ import importlib
 
 import pytest
 
-from pipelines.orchestration.airflow_settings import LOCAL_EXECUTOR_PREWARM, PRELOADED_MODULES
+from pipelines.orchestration.airflow_settings import LOCAL_EXECUTOR_PREWARM, PRELOADED_MODULES, TASK_MODULES
 
 
 @pytest.mark.parametrize("module", PRELOADED_MODULES)
@@ -37,4 +37,4 @@ def test_celery_workers_preload_the_same_modules_and_airflows_own_settings():
 
     assert CELERY_DEPLOYMENT["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"] == "pipelines.orchestration.celery_config.CELERY_CONFIG"
     assert DEFAULT_CELERY_CONFIG.items() <= CELERY_CONFIG.items()
-    assert set(CELERY_CONFIG["imports"]) == set(PRELOADED_MODULES) - {"airflow.executors.local_executor"}
+    assert CELERY_CONFIG["imports"] == TASK_MODULES and set(TASK_MODULES) < set(PRELOADED_MODULES)

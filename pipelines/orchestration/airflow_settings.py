@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from pipelines.ingest.sources import all_sources
 
-# What the pulse task process needs beyond Airflow's task runner: the DAG file's imports and the
-# take-in path (the flow, the GX runner and GX itself, which the runner imports only on first use,
-# Alembic, which the warehouse check before each take-in imports on first use, and the sources'
-# results steps, which the flow imports by name when it first computes a wave).
-PRELOADED_MODULES = (
-    "airflow.executors.local_executor",
+# What a pulse or survey task process needs beyond Airflow's task runner: the DAG file's imports
+# and the take-in path (the flow, the GX runner and GX itself, which the runner imports only on
+# first use, Alembic, which the warehouse check before each take-in imports on first use, and the
+# sources' results steps, which the flow imports by name when it first computes a wave). The
+# LocalExecutor's forkserver and the Celery workers (celery_config.py) both import them once.
+TASK_MODULES = (
     "airflow.sdk.execution_time.supervisor",
     "airflow.sdk.execution_time.task_runner",
     "airflow.sdk",
@@ -29,6 +29,8 @@ PRELOADED_MODULES = (
     "alembic.command",
     *dict.fromkeys(source.results_module for source in all_sources() if source.results),
 )
+# The LocalExecutor's workers, forks of the forkserver, also run the executor's own loop.
+PRELOADED_MODULES = ("airflow.executors.local_executor", *TASK_MODULES)
 
 LOCAL_EXECUTOR_PREWARM = {
     # Only the scheduler (home of the LocalExecutor's workers); the triggerer and dag-processor

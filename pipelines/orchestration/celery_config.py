@@ -5,13 +5,12 @@ task needs, imported once by each worker at start-up.
 A Celery worker imports `imports` before it forks its pool, and every Airflow task process is a
 fork of a pool process, so each task begins with pandas, SQLAlchemy, Great Expectations and the
 take-in path already in memory instead of importing them itself (several seconds of CPU per task;
-airflow_settings.PRELOADED_MODULES says which and why).
+airflow_settings.TASK_MODULES says which and why).
 """
 from __future__ import annotations
 
 from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
 
-from pipelines.orchestration.airflow_settings import PRELOADED_MODULES
+from pipelines.orchestration.airflow_settings import TASK_MODULES
 
-CELERY_CONFIG = {**DEFAULT_CELERY_CONFIG,
-                 "imports": [m for m in PRELOADED_MODULES if m != "airflow.executors.local_executor"]}
+CELERY_CONFIG = {**DEFAULT_CELERY_CONFIG, "imports": TASK_MODULES}
