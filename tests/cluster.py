@@ -74,6 +74,7 @@ class AirflowCluster:
         """`broker_url`: a Redis URL runs the CeleryExecutor (start workers with `start_worker`);
         without it, the LocalExecutor. `extra`: more environment, e.g. test-only hooks."""
         self.home = home
+        self.metadata_url = metadata_url
         self.api_port = free_port()
         self.processes: list[subprocess.Popen] = []
         self.workers: dict[str, subprocess.Popen] = {}
@@ -206,17 +207,34 @@ class AirflowCluster:
         triggered.raise_for_status()
         return triggered.json()["dag_run_id"]
 
+    def unpause(self, dag_id: str, timeout: float = 180) -> None:
+        """For a cluster started with every DAG paused: unpause one once the api-server knows it."""
+        if not poll_until(lambda: self.api().patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False}).is_success,
+                          timeout, 1):
+            raise TimeoutError(f"{dag_id} could not be unpaused within {timeout:.0f} s\n{self.logs()}")
+
     def wait_until_active(self, dag_id: str, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.api().get(f"/api/v2/dags/{dag_id}").json().get("is_paused") is False:
-                    time.sleep(5)  # let the triggerer pick up the DAG's watchers
-                    return
-            except Exception:  # noqa: BLE001 - not up yet
-                pass
-            time.sleep(2)
-        raise TimeoutError(f"{dag_id} was not active after {timeout:.0f} s\n{self.logs()}")
+        """Until the DAG is unpaused and a triggerer runs its Asset's watcher: a file landed before
+        then waits for the watcher, which a triggerer picks up at its next refresh (up to half a
+        minute after a DAG is unpaused); the watcher then announces every file it has not yet seen."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.metadata_url)
+
+        def watched() -> bool:
+            if self.api().get(f"/api/v2/dags/{dag_id}").json().get("is_paused") is not False:
+                return False
+            with engine.connect() as connection:
+                return bool(connection.execute(sa.text(
+                    "SELECT COUNT(*) FROM dag_schedule_asset_reference r "
+                    "JOIN asset_watcher w ON w.asset_id = r.asset_id JOIN trigger t ON t.id = w.trigger_id "
+                    "WHERE r.dag_id = :dag_id AND t.triggerer_id IS NOT NULL"), {"dag_id": dag_id}).scalar_one())
+
+        try:
+            if not poll_until(watched, timeout, 0.5):
+                raise TimeoutError(f"{dag_id} was not active and watched after {timeout:.0f} s\n{self.logs()}")
+        finally:
+            engine.dispose()
 
 
 WORKER_NAME_ENV = "CULTURE_WORKER_NAME"

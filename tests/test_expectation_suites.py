@@ -84,12 +84,10 @@ def test_a_run_builds_each_expectations_configuration_once_and_finds_the_same_pr
     from pipelines.config import Settings
     from pipelines.ingest.steps import validate_file
     from pipelines.ingest.validation import gx_runner
-    from pipelines.orchestration import flow
     from tests.conftest import SAMPLES
     from tests.helpers import SAMPLE_FILES, frame_edit, with_organisation
 
     settings = with_organisation(Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10))
-    flow.initialise_warehouse(settings)
 
     def defects(frame):
         frame.loc[3, "B01"] = "9"
@@ -125,12 +123,10 @@ def test_failed_rules_are_run_again_for_their_rows_and_values_and_data_docs_show
 
     from pipelines.config import Settings
     from pipelines.ingest.steps import validate_file
-    from pipelines.orchestration import flow
     from tests.conftest import SAMPLES
     from tests.helpers import SAMPLE_FILES, frame_edit, with_organisation
 
     settings = with_organisation(Settings(tmp_path / "var", tmp_path / "landing", f"sqlite:///{tmp_path / 'warehouse.db'}", 10))
-    flow.initialise_warehouse(settings)
     path = tmp_path / "survey.csv"
     path.write_bytes((SAMPLES / SAMPLE_FILES["people_survey"]).read_bytes())
 
